@@ -1,0 +1,1 @@
+"""One module per ``mlops-nb`` sub-command, each with ``register(subparsers)``."""

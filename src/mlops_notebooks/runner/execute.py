@@ -1,0 +1,249 @@
+"""Execute a notebook with papermill into a timestamped report folder.
+
+Layout of one run::
+
+    <output_dir>/<notebook>/<UTC timestamp>/
+        <notebook>.ipynb      the executed notebook (partly executed if a cell failed)
+        <notebook>.html       self-contained HTML report
+        parameters.yaml       every parameter with the value the run used
+
+The folder is built under a hidden temporary name and renamed when complete, so a reader never
+sees a half-written run; a failed run is renamed too, keeping its partial report for debugging.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from mlops_notebooks._io import write_text_atomic
+from mlops_notebooks.errors import ExecutionFailedError
+from mlops_notebooks.runner.kernel import ensure_kernel
+from mlops_notebooks.runner.notebooks import read_notebook, resolve_notebook
+from mlops_notebooks.runner.parameters import parse_parameters, resolve
+from mlops_notebooks.runner.report import export_html
+
+__all__ = ["DEFAULT_OUTPUT_DIR", "RunResult", "run_notebook"]
+
+DEFAULT_OUTPUT_DIR = "reports"
+START_TIMEOUT_SECONDS = 300  # kernels can take over a minute to start on a loaded machine
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Where a notebook run wrote its outputs, and with which parameters.
+
+    Attributes
+    ----------
+    notebook : pathlib.Path
+        The source notebook.
+    output_dir : pathlib.Path
+        The run's folder.
+    executed_notebook, html_report, parameters_file : pathlib.Path
+        The files in it.
+    parameters : dict
+        Every parameter with the value used.
+    kernel_name : str
+        The Jupyter kernel that executed it.
+    duration_seconds : float
+        Wall time of the execution, export included.
+    """
+
+    notebook: Path
+    output_dir: Path
+    executed_notebook: Path
+    html_report: Path
+    parameters_file: Path
+    parameters: dict[str, Any] = field(default_factory=dict)
+    kernel_name: str = ""
+    duration_seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-serialisable summary of the run."""
+        return {
+            "notebook": str(self.notebook),
+            "output_dir": str(self.output_dir),
+            "executed_notebook": str(self.executed_notebook),
+            "html_report": str(self.html_report),
+            "parameters_file": str(self.parameters_file),
+            "parameters": self.parameters,
+            "kernel_name": self.kernel_name,
+            "duration_seconds": self.duration_seconds,
+        }
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        rows = "".join(
+            f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>"
+            for k, v in self.to_dict().items()
+            if k != "parameters"
+        )
+        return f"<table>{rows}</table>"
+
+
+def run_notebook(
+    notebook: str | os.PathLike[str],
+    *,
+    parameters: Mapping[str, Any] | None = None,
+    parameters_file: str | os.PathLike[str] | None = None,
+    output_dir: str | os.PathLike[str] = DEFAULT_OUTPUT_DIR,
+    no_input: bool = False,
+    kernel_name: str | None = None,
+    progress: bool = False,
+) -> RunResult:
+    """Execute ``notebook`` with papermill and write the executed copy and an HTML report.
+
+    Parameters
+    ----------
+    notebook : str or path-like
+        A name from the project's ``notebooks/`` folder or a path to an ``.ipynb`` file.
+    parameters : mapping, optional
+        Overrides for the ``parameters`` cell; string values are parsed to the default's type.
+        They take precedence over ``parameters_file``.
+    parameters_file : path-like, optional
+        A YAML mapping of parameter overrides.
+    output_dir : path-like, default "reports"
+        Root of the report folders.
+    no_input : bool, default False
+        Hide code in the HTML report.
+    kernel_name : str, optional
+        Jupyter kernel; default a kernel for the running interpreter (installed if needed).
+    progress : bool, default False
+        Show papermill's per-cell progress bar on stderr.
+
+    Returns
+    -------
+    RunResult
+
+    Raises
+    ------
+    NotebookNotFoundError
+        When ``notebook`` does not resolve.
+    ParameterError
+        For an unknown parameter (listing the valid ones) or a value of the wrong type —
+        before any kernel starts.
+    ExecutionFailedError
+        When a cell raises. The partly executed notebook and its HTML are kept.
+
+    Examples
+    --------
+    >>> result = run_notebook("data_exploration_mlops", parameters={"sample_size": "5000"})
+    >>> result.html_report  # doctest: +SKIP
+    PosixPath('reports/data_exploration_mlops/20261127T120000Z/data_exploration_mlops.html')
+    """
+    source = resolve_notebook(notebook)
+    declared = parse_parameters(read_notebook(source))
+    from_file = _read_parameters_file(parameters_file) if parameters_file else {}
+    overrides, effective = resolve(declared, from_file, dict(parameters or {}))
+    kernel = kernel_name or ensure_kernel()
+
+    final_dir = _new_run_dir(Path(output_dir) / source.stem)
+    work_dir = final_dir.with_name(f".{final_dir.name}.partial")
+    work_dir.mkdir(parents=True)
+    executed = work_dir / source.name
+    html = work_dir / f"{source.stem}.html"
+    params_file = work_dir / "parameters.yaml"
+    _write_parameters(params_file, effective)
+
+    started = time.perf_counter()
+    failure = _execute(source, executed, overrides, kernel, progress)
+    export_html(executed, html, no_input=no_input)
+    os.replace(work_dir, final_dir)
+    result = RunResult(
+        notebook=source,
+        output_dir=final_dir,
+        executed_notebook=final_dir / executed.name,
+        html_report=final_dir / html.name,
+        parameters_file=final_dir / params_file.name,
+        parameters=effective,
+        kernel_name=kernel,
+        duration_seconds=time.perf_counter() - started,
+    )
+    if failure is not None:
+        raise _failure_error(failure, result)
+    return result
+
+
+def _execute(
+    source: Path, executed: Path, overrides: dict[str, Any], kernel: str, progress: bool
+) -> Any:
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        papermill.execute_notebook(
+            str(source),
+            str(executed),
+            parameters=overrides,
+            kernel_name=kernel,
+            cwd=str(source.parent),
+            progress_bar=progress,
+            log_output=False,
+            start_timeout=START_TIMEOUT_SECONDS,
+        )
+    except PapermillExecutionError as err:
+        return err
+    return None
+
+
+def _failure_error(err: Any, result: RunResult) -> ExecutionFailedError:
+    notebook = read_notebook(result.executed_notebook)
+    # papermill counts its injected-parameters cell; report the cell number the author sees.
+    injected_before = sum(
+        1
+        for cell in notebook.cells[1 : err.cell_index + 1]
+        if "injected-parameters" in cell.metadata.get("tags", [])
+    )
+    cell_number = err.cell_index - injected_before + 1
+    evalue = " ".join(str(err.evalue).split())
+    return ExecutionFailedError(
+        f"cell {cell_number} (In [{err.exec_count}]) of {result.notebook.name} raised "
+        f"{err.ename}: {evalue}",
+        cell_index=cell_number - 1,
+        execution_count=err.exec_count,
+        ename=err.ename,
+        evalue=str(err.evalue),
+        output_notebook=str(result.executed_notebook),
+        html_report=str(result.html_report),
+    )
+
+
+def _new_run_dir(parent: Path) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    candidate = parent / stamp
+    suffix = 2
+    while candidate.exists() or candidate.with_name(f".{candidate.name}.partial").exists():
+        candidate = parent / f"{stamp}-{suffix}"
+        suffix += 1
+    return candidate
+
+
+def _read_parameters_file(path: str | os.PathLike[str]) -> dict[str, Any]:
+    import yaml
+
+    from mlops_notebooks.errors import InvalidInputError
+
+    file = Path(path)
+    if not file.is_file():
+        raise InvalidInputError(f"parameters file not found: {file}")
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        raise InvalidInputError(f"parameters file {file} is not valid YAML: {err}") from err
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InvalidInputError(f"parameters file {file} must hold a mapping of name: value")
+    return {str(k): v for k, v in data.items()}
+
+
+def _write_parameters(path: Path, parameters: Mapping[str, Any]) -> None:
+    import yaml
+
+    write_text_atomic(path, yaml.safe_dump(dict(parameters), sort_keys=False, allow_unicode=True))
