@@ -186,6 +186,9 @@ def _execute(
             progress_bar=progress,
             log_output=False,
             start_timeout=START_TIMEOUT_SECONDS,
+            # The kernel's own start-up notices (e.g. "running over TCP without encryption" on a
+            # loopback-only kernel) would otherwise interleave with our one-line messages.
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
     except PapermillExecutionError as err:
         return err

@@ -1,0 +1,41 @@
+"""Execute every notebook in notebooks/ with its default parameters, as `make demo` does.
+
+Needs the example pipeline's outputs (`make pipeline`); `make test` builds them first.
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from mlops_notebooks.runner import run_notebook
+
+ROOT = Path(__file__).parents[2]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+pytestmark = [pytest.mark.notebook, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def example_data():
+    processed = ROOT / "examples" / "data" / "processed" / "flights.parquet"
+    if not processed.exists():
+        pytest.fail("example data missing: run `make pipeline` (make test does it first)")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.xdist_group("notebooks")
+def test_notebook_executes_with_default_parameters(path, tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = run_notebook(path, output_dir=tmp_path)
+    text = unescape(re.sub(r"<[^>]+>", "", result.html_report.read_text()))
+    assert "Traceback" not in text
+    assert result.executed_notebook.is_file()
+    if path.stem == "data_exploration_mlops":
+        # The report shows where each data set came from.
+        for name in ("flights_raw", "flights_processed", "predictions_current"):
+            assert name in text
+        assert "336776" in text.replace(",", "")  # raw flights row count in the provenance
