@@ -46,7 +46,9 @@ def make_chunk(rows: int, rng: np.random.Generator, shift: float, offset: int) -
         labels = np.array([f"c{j}_{k:04d}" for k in range(cardinality)])
         columns[f"cat_{j}"] = labels[codes]
     start = np.datetime64("2024-01-01T00:00:00", "us")
-    columns["ts"] = start + (np.arange(offset, offset + rows) * 30_000_000).astype("timedelta64[us]")
+    columns["ts"] = start + (np.arange(offset, offset + rows) * 30_000_000).astype(
+        "timedelta64[us]"
+    )
     return pl.DataFrame(columns)
 
 

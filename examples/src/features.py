@@ -7,9 +7,22 @@ import polars as pl
 TARGET = "is_delayed"
 CATEGORICAL = ["carrier", "origin", "dest"]
 NUMERIC = [
-    "hour", "minute", "weekday", "distance", "temp", "dewp", "humid", "wind_dir", "wind_speed",
-    "wind_gust", "precip", "pressure", "visib", "plane_year", "seats",
-]  # fmt: skip
+    "hour",
+    "minute",
+    "weekday",
+    "distance",
+    "temp",
+    "dewp",
+    "humid",
+    "wind_dir",
+    "wind_speed",
+    "wind_gust",
+    "precip",
+    "pressure",
+    "visib",
+    "plane_year",
+    "seats",
+]
 FEATURES = CATEGORICAL + NUMERIC
 
 

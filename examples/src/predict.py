@@ -42,7 +42,9 @@ def main() -> None:
         frame.write_parquet(OUT / f"predictions_{split}.parquet")
         metrics[split] = {
             "rows": frame.height,
-            "roc_auc": round(float(roc_auc_score(frame[TARGET], frame["predicted_probability"])), 4),
+            "roc_auc": round(
+                float(roc_auc_score(frame[TARGET], frame["predicted_probability"])), 4
+            ),
             "accuracy": round(float(accuracy_score(frame[TARGET], frame["predicted_delayed"])), 4),
         }
     Path("metrics").mkdir(exist_ok=True)

@@ -17,8 +17,16 @@ import yaml
 RAW = Path("data/raw")
 OUT = Path("data/processed")
 WEATHER_COLUMNS = [
-    "temp", "dewp", "humid", "wind_dir", "wind_speed", "wind_gust", "precip", "pressure", "visib",
-]  # fmt: skip
+    "temp",
+    "dewp",
+    "humid",
+    "wind_dir",
+    "wind_speed",
+    "wind_gust",
+    "precip",
+    "pressure",
+    "visib",
+]
 
 
 def build(flights: pl.DataFrame, weather: pl.DataFrame, planes: pl.DataFrame, threshold: int):
@@ -29,8 +37,11 @@ def build(flights: pl.DataFrame, weather: pl.DataFrame, planes: pl.DataFrame, th
     return (
         flights.with_row_index("flight_id")
         .filter(pl.col("arr_delay").is_not_null())
-        .join(weather.select("origin", "time_hour", *WEATHER_COLUMNS),
-              on=["origin", "time_hour"], how="left")
+        .join(
+            weather.select("origin", "time_hour", *WEATHER_COLUMNS),
+            on=["origin", "time_hour"],
+            how="left",
+        )
         .join(planes, on="tailnum", how="left")
         .with_columns(
             pl.col("time_hour").str.to_datetime("%Y-%m-%dT%H:%M:%SZ", time_zone="UTC"),
@@ -38,10 +49,28 @@ def build(flights: pl.DataFrame, weather: pl.DataFrame, planes: pl.DataFrame, th
             (pl.col("arr_delay") > threshold).alias("is_delayed"),
         )
         .select(
-            "flight_id", "year", "month", "day", "weekday", "hour", "minute", "time_hour",
-            "carrier", "flight", "tailnum", "origin", "dest", "distance", "sched_dep_time",
-            "sched_arr_time", *WEATHER_COLUMNS, "plane_year", "seats", "arr_delay", "is_delayed",
-        )  # fmt: skip
+            "flight_id",
+            "year",
+            "month",
+            "day",
+            "weekday",
+            "hour",
+            "minute",
+            "time_hour",
+            "carrier",
+            "flight",
+            "tailnum",
+            "origin",
+            "dest",
+            "distance",
+            "sched_dep_time",
+            "sched_arr_time",
+            *WEATHER_COLUMNS,
+            "plane_year",
+            "seats",
+            "arr_delay",
+            "is_delayed",
+        )
         .sort("time_hour", "flight_id")
     )
 

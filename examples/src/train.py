@@ -19,8 +19,15 @@ from sklearn.preprocessing import OrdinalEncoder
 def make_model(params: dict) -> Pipeline:
     # Unknown or missing categories become -1, which the trees treat as missing.
     encode = ColumnTransformer(
-        [("categories", OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1,
-                                        encoded_missing_value=-1), CATEGORICAL)],
+        [
+            (
+                "categories",
+                OrdinalEncoder(
+                    handle_unknown="use_encoded_value", unknown_value=-1, encoded_missing_value=-1
+                ),
+                CATEGORICAL,
+            )
+        ],
         remainder="passthrough",
         verbose_feature_names_out=False,
     )

@@ -51,7 +51,7 @@ def to_polars(data: FrameLike, *, name: str = "data") -> pl.DataFrame:
     if isinstance(data, str | os.PathLike):
         from mlops_notebooks.data import load
 
-        return load(os.fspath(data), backend="polars")  # type: ignore[no-any-return]
+        return load(os.fspath(data), backend="polars")
     if _is_pandas(data):
         return _from_pandas(data, name)
     raise InvalidInputError(
@@ -79,9 +79,7 @@ def _from_pandas(frame: Any, name: str) -> pl.DataFrame:
         return pl.from_pandas(renamed, include_index=False)
     except (TypeError, ValueError, pl.exceptions.PolarsError) as err:
         # Object columns that mix types (e.g. numbers and strings) cannot become one Arrow type.
-        mixed = [
-            c for c in renamed.columns if renamed[c].dtype == object and _mixed(renamed[c])
-        ]
+        mixed = [c for c in renamed.columns if renamed[c].dtype == object and _mixed(renamed[c])]
         if not mixed:
             raise InvalidInputError(f"{name} cannot be converted to columnar form: {err}") from err
         converted = renamed.copy()

@@ -85,9 +85,12 @@ def test_run_prints_the_html_path(notebooks, tmp_path, capsys):
 @pytest.mark.xdist_group("kernel")
 def test_failing_cell_exits_1_and_keeps_partial_report(notebooks, tmp_path):
     result = run_cli(
-        "run", "broken", "--output-dir", str(tmp_path),
+        "run",
+        "broken",
+        "--output-dir",
+        str(tmp_path),
         env={"MLOPS_NB_NOTEBOOKS_DIR": str(notebooks)},
-    )  # fmt: skip
+    )
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert lines[0] == (

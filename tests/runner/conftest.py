@@ -28,7 +28,9 @@ def write_notebook(path: Path, *, title: str, body: list[str], tagged: bool = Tr
     cells += [new_code_cell(source) for source in body]
     notebook = new_notebook(
         cells=cells,
-        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
     )
     nbformat.write(notebook, path)
     return path

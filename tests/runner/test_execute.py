@@ -46,15 +46,20 @@ def test_run_writes_notebook_html_and_parameters(notebooks, tmp_path):
     assert result.output_dir.parent == tmp_path / "reports" / "hello"
     assert result.output_dir.name.endswith("Z")
     assert sorted(p.name for p in result.output_dir.iterdir()) == [
-        "hello.html", "hello.ipynb", "parameters.yaml",
-    ]  # fmt: skip
+        "hello.html",
+        "hello.ipynb",
+        "parameters.yaml",
+    ]
     printed = _stream_text(result.executed_notebook)
     assert "bonjour bonjour bonjour\n" in printed
     values = json.loads(printed.splitlines()[1])
     assert values == {
-        "ratio": 0.75, "verbose": True, "columns": ["x", "y"], "options": {"k": 1},
+        "ratio": 0.75,
+        "verbose": True,
+        "columns": ["x", "y"],
+        "options": {"k": 1},
         "anything": None,
-    }  # fmt: skip
+    }
     used = yaml.safe_load(result.parameters_file.read_text())
     assert used["greeting"] == "bonjour"
     assert used["repeat"] == 3

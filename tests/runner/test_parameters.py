@@ -22,8 +22,14 @@ def declared(tmp_path):
 
 def test_parse_reads_names_defaults_types_and_help(declared):
     assert list(declared) == [
-        "greeting", "repeat", "ratio", "verbose", "columns", "options", "anything",
-    ]  # fmt: skip
+        "greeting",
+        "repeat",
+        "ratio",
+        "verbose",
+        "columns",
+        "options",
+        "anything",
+    ]
     assert declared["greeting"] == Parameter("greeting", "hello", "str", "what to say")
     assert declared["repeat"].type_name == "int"
     assert declared["repeat"].help == "how many times"
@@ -75,9 +81,16 @@ def test_string_values_are_parsed_to_the_default_type(declared, name, text, expe
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("repeat", "seven"), ("repeat", "1.5"), ("repeat", True), ("ratio", "fast"),
-     ("verbose", "maybe"), ("options", "[1, 2]"), ("greeting", [1])],
-)  # fmt: skip
+    [
+        ("repeat", "seven"),
+        ("repeat", "1.5"),
+        ("repeat", True),
+        ("ratio", "fast"),
+        ("verbose", "maybe"),
+        ("options", "[1, 2]"),
+        ("greeting", [1]),
+    ],
+)
 def test_values_of_the_wrong_type_are_rejected(declared, name, value):
     with pytest.raises(ParameterError, match=f"parameter '{name}' expects"):
         coerce_value(declared[name], value)
