@@ -32,7 +32,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--kernel", metavar="NAME", help="Jupyter kernel (default: one for this Python)"
     )
-    parser.add_argument("--progress", action="store_true", help="show per-cell progress")
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show per-cell progress on stderr (default: when stderr is a terminal)",
+    )
     parser.set_defaults(handler=handle)
 
 
@@ -46,7 +51,7 @@ def handle(args: argparse.Namespace) -> int:
         output_dir=args.output_dir,
         no_input=args.no_input,
         kernel_name=args.kernel,
-        progress=args.progress,
+        progress=sys.stderr.isatty() if args.progress is None else args.progress,
     )
     print(f"executed notebook: {result.executed_notebook}", file=sys.stderr)
     print(result.html_report)
