@@ -1,4 +1,4 @@
-"""The example DVC pipeline's outputs: right shapes, no leakage, and a committed dvc.lock in sync."""
+"""The example DVC pipeline: right shapes, no leakage, a committed dvc.lock in sync."""
 
 from __future__ import annotations
 
