@@ -1,0 +1,72 @@
+"""``mlops-nb evaluate``: model metrics with bootstrap intervals (and bias by group)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "evaluate",
+        help="metrics of model outputs with bootstrap intervals, optionally per group",
+        description=(
+            "Evaluate predictions in DATA (file path or data ref) against the target. Prints "
+            "the headline metrics as JSON; with --group also fairlearn metrics per group."
+        ),
+    )
+    parser.add_argument("data", metavar="DATA")
+    parser.add_argument("--target", required=True, metavar="COL")
+    parser.add_argument("--prediction", metavar="COL")
+    parser.add_argument(
+        "--probabilities", nargs="+", metavar="COL", help="positive-class or one-per-class columns"
+    )
+    parser.add_argument("--group", action="append", default=[], metavar="COL", help="repeatable")
+    parser.add_argument(
+        "--task", default="auto", choices=["auto", "binary", "multiclass", "regression"]
+    )
+    parser.add_argument("--n-bootstrap", type=int, default=1000, metavar="N")
+    parser.add_argument("--time-column", metavar="COL")
+    parser.add_argument("--json", metavar="FILE", help="write the full report as JSON")
+    parser.add_argument("--html", metavar="FILE", help="write an HTML report with plots")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    import os
+
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    from mlops_notebooks._frames import to_polars
+    from mlops_notebooks._io import write_text_atomic
+    from mlops_notebooks.evaluation import assess_bias, evaluate
+
+    frame = to_polars(args.data, name="DATA")
+    probabilities = args.probabilities
+    if probabilities is not None and len(probabilities) == 1:
+        probabilities = probabilities[0]
+    report = evaluate(
+        frame,
+        target=args.target,
+        prediction=args.prediction,
+        probabilities=probabilities,
+        task=args.task,
+        n_bootstrap=args.n_bootstrap,
+        time_column=args.time_column,
+    )
+    payload = report.to_dict()
+    bias = None
+    if args.group:
+        bias = assess_bias(
+            frame, target=args.target, prediction=args.prediction, groups=args.group, task=args.task
+        )
+        payload["bias"] = bias.to_dict()
+    text = json.dumps(payload, indent=2, default=str)
+    if args.json:
+        write_text_atomic(args.json, text)
+    if args.html:
+        body = report.to_html()
+        if bias is not None:
+            body = body.replace("</body>", f"{bias._repr_html_()}</body>")
+        write_text_atomic(args.html, body)
+    print(json.dumps(report.to_dict()["metrics"], indent=2))
+    return 0

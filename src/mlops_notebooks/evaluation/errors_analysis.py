@@ -1,0 +1,242 @@
+"""Error analysis: per-row errors with the features, the largest errors, errors by feature bins.
+
+Per-row scores come from :data:`ROW_SCORES`, a registry shared with
+:func:`mlops_notebooks.segments.find_segments` (higher always means worse).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import polars as pl
+
+from mlops_notebooks._frames import FrameLike, to_polars
+from mlops_notebooks._io import write_text_atomic
+from mlops_notebooks.errors import InvalidInputError
+
+from ._html import frame_to_html, section
+from ._inputs import ModelOutputs, ProbabilitySpec, prepare_outputs
+
+__all__ = ["ROW_SCORES", "ErrorAnalysis", "analyze_errors", "default_row_score", "row_score"]
+
+UNKNOWN_SCORE = "row score {name!r} does not apply to task {task}; valid: {valid}"
+
+
+def _misclassified(outputs: ModelOutputs) -> np.ndarray:
+    return (outputs.y_true != outputs.y_pred).astype(np.float64)
+
+
+def _log_loss(outputs: ModelOutputs) -> np.ndarray:
+    assert outputs.probabilities is not None
+    p_true = outputs.probabilities[np.arange(outputs.n_rows), outputs.y_true]
+    eps = np.finfo(np.float64).eps
+    return -np.log(np.clip(p_true, eps, 1 - eps))
+
+
+def _absolute_error(outputs: ModelOutputs) -> np.ndarray:
+    return np.abs(outputs.y_pred - outputs.y_true)
+
+
+def _squared_error(outputs: ModelOutputs) -> np.ndarray:
+    return (outputs.y_pred - outputs.y_true) ** 2
+
+
+ROW_SCORES: dict[str, tuple[frozenset[str], bool, Callable[[ModelOutputs], np.ndarray]]] = {
+    "misclassified": (frozenset({"binary", "multiclass"}), False, _misclassified),
+    "log_loss": (frozenset({"binary", "multiclass"}), True, _log_loss),
+    "absolute_error": (frozenset({"regression"}), False, _absolute_error),
+    "squared_error": (frozenset({"regression"}), False, _squared_error),
+}
+"""name -> (tasks, needs probabilities, function(outputs) -> per-row score, higher is worse)."""
+
+
+def default_row_score(outputs: ModelOutputs) -> str:
+    """``misclassified`` for classification, ``absolute_error`` for regression."""
+    return "absolute_error" if outputs.task == "regression" else "misclassified"
+
+
+def row_score(outputs: ModelOutputs, name: str | None = None) -> tuple[str, np.ndarray]:
+    """Return ``(name, per-row score)``; see :data:`ROW_SCORES`."""
+    name = name or default_row_score(outputs)
+    valid = [
+        key
+        for key, (tasks, needs_probabilities, _) in ROW_SCORES.items()
+        if outputs.task in tasks and (outputs.probabilities is not None or not needs_probabilities)
+    ]
+    if name not in valid:
+        raise InvalidInputError(UNKNOWN_SCORE.format(name=name, task=outputs.task, valid=valid))
+    return name, ROW_SCORES[name][2](outputs)
+
+
+@dataclass(frozen=True, eq=False)
+class ErrorAnalysis:
+    """Where the errors are.
+
+    Attributes
+    ----------
+    rows : polars.DataFrame
+        The features, target, prediction, ``residual`` (regression) and ``error`` per row.
+    largest : polars.DataFrame
+        The ``top_n`` rows with the largest ``error``.
+    by_feature : polars.DataFrame
+        ``feature, level, n_rows, share, mean_error, lift`` (+ ``mean_residual`` for
+        regression) per feature bin or category; lift = mean error / overall mean error.
+    score : str
+        The per-row error used (``misclassified``, ``absolute_error``, …).
+    overall_error : float
+    """
+
+    rows: pl.DataFrame
+    largest: pl.DataFrame
+    by_feature: pl.DataFrame
+    score: str
+    overall_error: float
+
+    def to_frame(self) -> pl.DataFrame:
+        return self.by_feature
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "score": self.score,
+            "overall_error": self.overall_error,
+            "largest": self.largest.to_dicts(),
+            "by_feature": self.by_feature.to_dicts(),
+        }
+
+    def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
+        text = json.dumps(self.to_dict(), indent=2, default=str)
+        if path is not None:
+            write_text_atomic(path, text)
+        return text
+
+    def plot(self, feature: str, ax: Any = None) -> Any:
+        """Mean error per bin/category of ``feature`` against the overall mean error."""
+        if ax is None:
+            import matplotlib.pyplot as plt
+
+            _, ax = plt.subplots(figsize=(6, 4))
+        rows = self.by_feature.filter(pl.col("feature") == feature)
+        if rows.height == 0:
+            raise InvalidInputError(f"feature {feature!r} is not in this error analysis")
+        positions = np.arange(rows.height)
+        ax.barh(positions, rows["mean_error"].to_numpy(), color="#4c72b0")
+        ax.set_yticks(positions, rows["level"].to_list())
+        ax.invert_yaxis()
+        ax.axvline(self.overall_error, color="grey", linestyle="--", label="overall")
+        ax.set_xlabel(f"mean {self.score}")
+        ax.set_title(f"{self.score} by {feature}")
+        ax.legend(loc="best")
+        return ax
+
+    def _repr_html_(self) -> str:
+        title = (
+            f"Error analysis: mean {self.score} {self.overall_error:.4g} "
+            f"over {self.rows.height:,} rows"
+        )
+        worst = self.by_feature.sort("lift", descending=True, nulls_last=True).head(15)
+        return (
+            f"<div><p><strong>{html.escape(title)}</strong></p>"
+            + section("Worst feature bins and categories", frame_to_html(worst))
+            + section("Largest errors", frame_to_html(self.largest, 10))
+            + "</div>"
+        )
+
+
+def analyze_errors(
+    data: FrameLike,
+    *,
+    target: str,
+    prediction: str | None = None,
+    probabilities: ProbabilitySpec = None,
+    features: Sequence[str] | None = None,
+    score: str | None = None,
+    task: Literal["auto", "binary", "multiclass", "regression"] = "auto",
+    n_bins: int = 10,
+    top_n: int = 20,
+) -> ErrorAnalysis:
+    """Per-row errors with the features, the largest errors, and errors by feature bins.
+
+    Parameters
+    ----------
+    data : DataFrame, LazyFrame or data ref
+    target, prediction, probabilities, task
+        As in :func:`mlops_notebooks.evaluation.evaluate` (column names here).
+    features : sequence of str, optional
+        Default: every other column that is numeric, boolean or categorical.
+    score : str, optional
+        A name from :data:`ROW_SCORES`; default misclassified / absolute_error.
+    n_bins : int, default 10
+        Quantile bins per numeric feature.
+    top_n : int, default 20
+
+    Returns
+    -------
+    ErrorAnalysis
+    """
+    from mlops_notebooks.segments.encoding import encode_feature
+    from mlops_notebooks.segments.search import usable_features
+
+    frame = to_polars(data, name="data")
+    outputs = prepare_outputs(
+        frame, target=target, prediction=prediction, probabilities=probabilities, task=task
+    )
+    score_name, error = row_score(outputs, score)
+    used = [c for c in (target, prediction) if isinstance(c, str)]
+    names = usable_features(frame, features, exclude=used + _probability_names(probabilities))
+    extra: dict[str, Any] = {"error": error}
+    if outputs.task == "regression":
+        extra = {"residual": outputs.y_pred - outputs.y_true, "error": error}
+    rows = frame.select([*names, *used]).with_columns(
+        **{k: pl.Series(k, v) for k, v in extra.items()}
+    )
+    overall = float(error.mean())
+    tables = []
+    for name in names:
+        encoded = encode_feature(frame[name], n_bins=n_bins)
+        tables.append(_by_levels(name, encoded.codes, encoded.level_labels, extra, overall))
+    by_feature = pl.concat(tables, how="vertical_relaxed") if tables else pl.DataFrame()
+    return ErrorAnalysis(
+        rows=rows,
+        largest=rows.sort("error", descending=True).head(top_n),
+        by_feature=by_feature,
+        score=score_name,
+        overall_error=overall,
+    )
+
+
+def _probability_names(probabilities: ProbabilitySpec) -> list[str]:
+    if isinstance(probabilities, str):
+        return [probabilities]
+    if isinstance(probabilities, dict):
+        return [str(v) for v in probabilities.values()]
+    if isinstance(probabilities, list | tuple):
+        return [p for p in probabilities if isinstance(p, str)]
+    return []
+
+
+def _by_levels(
+    name: str, codes: np.ndarray, labels: list[str], values: dict[str, np.ndarray], overall: float
+) -> pl.DataFrame:
+    n_codes = len(labels)
+    count = np.bincount(codes, minlength=n_codes).astype(np.float64)
+    present = count > 0
+    columns: dict[str, Any] = {
+        "feature": name,
+        "level": [labels[i] for i in np.flatnonzero(present)],
+        "n_rows": count[present].astype(np.int64),
+        "share": count[present] / count.sum(),
+    }
+    for key, value in values.items():
+        columns[f"mean_{key}"] = (
+            np.bincount(codes, weights=value, minlength=n_codes)[present] / count[present]
+        )
+    columns["lift"] = (
+        columns["mean_error"] / overall if overall > 0 else np.full(int(present.sum()), np.nan)
+    )
+    return pl.DataFrame(columns).with_columns(pl.col("lift").fill_nan(None))

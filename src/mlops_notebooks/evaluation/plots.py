@@ -1,0 +1,141 @@
+"""Static matplotlib views of evaluation results; matplotlib is imported only when drawing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .results import BiasReport, EvaluationReport
+
+__all__ = ["REPORT_PLOTS", "plot_metric_by_group"]
+
+
+def _axes(ax: Any) -> Any:
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(6, 4))
+    return ax
+
+
+def _metrics(report: EvaluationReport, ax: Any) -> Any:
+    ax = _axes(ax)
+    frame = report.metrics
+    values = frame["value"].to_numpy()
+    low = frame["ci_low"].fill_null(float("nan")).to_numpy()
+    high = frame["ci_high"].fill_null(float("nan")).to_numpy()
+    positions = np.arange(frame.height)
+    errors = np.nan_to_num(np.vstack([values - low, high - values]), nan=0.0)
+    ax.barh(positions, values, xerr=errors, color="#4c72b0", capsize=3)
+    ax.set_yticks(positions, frame["metric"].to_list())
+    ax.invert_yaxis()
+    ax.set_xlabel(f"value ({report.confidence:.0%} bootstrap interval)")
+    ax.set_title("Headline metrics")
+    return ax
+
+
+def _calibration(report: EvaluationReport, ax: Any) -> Any:
+    ax = _axes(ax)
+    assert report.calibration is not None
+    bins = report.calibration.bins
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="perfect calibration")
+    ax.plot(bins["mean_predicted"], bins["observed"], marker="o", label="model")
+    ax.set_xlabel("mean predicted probability")
+    ax.set_ylabel("observed frequency")
+    ece = report.calibration.expected_calibration_error
+    ax.set_title(f"Calibration (ECE {ece:.3f})")
+    ax.legend(loc="upper left")
+    return ax
+
+
+def _thresholds(report: EvaluationReport, ax: Any) -> Any:
+    ax = _axes(ax)
+    assert report.thresholds is not None
+    frame = report.thresholds
+    for column in ("precision", "recall", "f1", "false_positive_rate"):
+        ax.plot(frame["threshold"], frame[column], label=column.replace("_", " "))
+    ax.set_xlabel("decision threshold")
+    ax.set_ylabel("value")
+    ax.set_title("Metrics across decision thresholds")
+    ax.legend(loc="best")
+    return ax
+
+
+def _confusion(report: EvaluationReport, ax: Any) -> Any:
+    ax = _axes(ax)
+    assert report.confusion is not None
+    matrix = report.confusion
+    ax.imshow(matrix, cmap="Blues")
+    ticks = np.arange(len(report.classes))
+    ax.set_xticks(ticks, report.classes, rotation=45, ha="right")
+    ax.set_yticks(ticks, report.classes)
+    for (i, j), value in np.ndenumerate(matrix):
+        ax.text(j, i, f"{value:,}", ha="center", va="center", fontsize=8)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    ax.set_title("Confusion matrix")
+    return ax
+
+
+def _residuals(report: EvaluationReport, ax: Any) -> Any:
+    ax = _axes(ax)
+    assert report.residuals is not None
+    frame = report.residuals
+    ax.plot(frame["quantile"], frame["residual"], marker="o")
+    ax.axhline(0.0, color="grey", linestyle="--")
+    ax.set_xlabel("quantile")
+    ax.set_ylabel("prediction - target")
+    ax.set_title("Residual distribution (quantiles)")
+    return ax
+
+
+def _over_time(report: EvaluationReport, ax: Any) -> Any:
+    ax = _axes(ax)
+    assert report.over_time is not None
+    frame = report.over_time
+    for column in frame.columns[2:]:
+        ax.plot(frame["period"], frame[column], marker="o", label=column)
+    ax.set_xlabel("period")
+    ax.set_title("Metrics over time")
+    ax.legend(loc="best", fontsize=7)
+    ax.figure.autofmt_xdate()
+    return ax
+
+
+REPORT_PLOTS: dict[str, Callable[[EvaluationReport, Any], Any]] = {
+    "metrics": _metrics,
+    "calibration": _calibration,
+    "thresholds": _thresholds,
+    "confusion": _confusion,
+    "residuals": _residuals,
+    "over_time": _over_time,
+}
+
+
+def plot_metric_by_group(report: BiasReport, metric: str, grouping: str | None, ax: Any) -> Any:
+    """Bar chart of ``metric`` per group with bootstrap intervals; flagged groups in red."""
+    import polars as pl
+
+    ax = _axes(ax)
+    rows = report.by_group.filter(pl.col("metric") == metric)
+    grouping = grouping or rows["grouping"][0]
+    rows = rows.filter(pl.col("grouping") == grouping)
+    values = rows["value"].to_numpy()
+    low = rows["ci_low"].fill_null(float("nan")).to_numpy()
+    high = rows["ci_high"].fill_null(float("nan")).to_numpy()
+    errors = np.nan_to_num(np.vstack([values - low, high - values]), nan=0.0).clip(min=0.0)
+    colors = ["#c44e52" if f else "#4c72b0" for f in rows["flagged"].to_list()]
+    positions = np.arange(rows.height)
+    ax.barh(positions, values, xerr=errors, color=colors, capsize=3)
+    ax.set_yticks(positions, rows["group"].to_list())
+    ax.invert_yaxis()
+    overall = report.overall.get(metric)
+    if overall is not None:
+        ax.axvline(overall, color="grey", linestyle="--", label="overall")
+        ax.legend(loc="best")
+    ax.set_xlabel(f"{metric} (red: gap to best group > {report.threshold:g})")
+    ax.set_title(f"{metric} by {grouping}")
+    return ax

@@ -1,0 +1,276 @@
+"""Results of :func:`~mlops_notebooks.evaluation.evaluate` and :func:`~.assess_bias`."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import polars as pl
+
+from mlops_notebooks._io import write_text_atomic
+from mlops_notebooks.errors import InvalidInputError
+
+from ._html import figure_to_img_tag, frame_to_html, section
+from .calibration import CalibrationCurve
+
+__all__ = ["BiasReport", "EvaluationReport", "PlotKind"]
+
+PlotKind = Literal["metrics", "calibration", "thresholds", "confusion", "residuals", "over_time"]
+PLOT_UNAVAILABLE = "plot {kind!r} is not available for this report; available: {available}"
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        return _jsonable(value.item())
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+@dataclass(frozen=True, eq=False)
+class EvaluationReport:
+    """Metrics of one model on one data set.
+
+    Attributes
+    ----------
+    task : {"binary", "multiclass", "regression"}
+    n_rows : int
+    target, prediction : str
+        Column names (or roles) of the target and predictions.
+    classes : tuple of str
+        Class labels in the order used by ``confusion`` and ``per_class``; empty for regression.
+    metrics : polars.DataFrame
+        ``metric, value, ci_low, ci_high, higher_is_better``; the interval is a percentile
+        bootstrap interval (null when the metric has no vectorized bootstrap).
+    confidence, n_bootstrap : float, int
+    per_class : polars.DataFrame or None
+        Precision, recall, F1 and support per class plus macro/weighted averages.
+    confusion : numpy.ndarray or None
+        Rows true class, columns predicted class.
+    calibration : CalibrationCurve or None
+    thresholds : polars.DataFrame or None
+        Binary tasks: metrics across decision thresholds.
+    residuals : polars.DataFrame or None
+        Regression: quantiles of ``prediction - target``.
+    over_time : polars.DataFrame or None
+        Metrics per period when a time column was given.
+    """
+
+    task: str
+    n_rows: int
+    target: str
+    prediction: str
+    classes: tuple[str, ...]
+    metrics: pl.DataFrame
+    confidence: float
+    n_bootstrap: int
+    per_class: pl.DataFrame | None = None
+    confusion: np.ndarray | None = None
+    calibration: CalibrationCurve | None = None
+    thresholds: pl.DataFrame | None = None
+    residuals: pl.DataFrame | None = None
+    over_time: pl.DataFrame | None = None
+
+    def __getitem__(self, metric: str) -> float:
+        """The point estimate of ``metric``, e.g. ``report["roc_auc"]``."""
+        rows = self.metrics.filter(pl.col("metric") == metric)
+        if rows.height == 0:
+            raise KeyError(metric)
+        return float(rows["value"][0])
+
+    def to_frame(self) -> pl.DataFrame:
+        """The headline metrics with their intervals."""
+        return self.metrics
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything as plain JSON-compatible values."""
+        out: dict[str, Any] = {
+            "task": self.task,
+            "n_rows": self.n_rows,
+            "target": self.target,
+            "prediction": self.prediction,
+            "classes": list(self.classes),
+            "confidence": self.confidence,
+            "n_bootstrap": self.n_bootstrap,
+            "metrics": self.metrics.to_dicts(),
+        }
+        if self.per_class is not None:
+            out["per_class"] = self.per_class.to_dicts()
+        if self.confusion is not None:
+            out["confusion_matrix"] = self.confusion.tolist()
+        if self.calibration is not None:
+            out["calibration"] = self.calibration.to_dict()
+        for name in ("thresholds", "residuals", "over_time"):
+            frame = getattr(self, name)
+            if frame is not None:
+                out[name] = frame.to_dicts()
+        return _jsonable(out)
+
+    def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
+        """Return the report as JSON; also write it atomically to ``path`` when given."""
+        text = json.dumps(self.to_dict(), indent=2, allow_nan=False)
+        if path is not None:
+            write_text_atomic(path, text)
+        return text
+
+    def available_plots(self) -> list[str]:
+        available = ["metrics"]
+        if self.calibration is not None:
+            available.append("calibration")
+        if self.thresholds is not None:
+            available.append("thresholds")
+        if self.confusion is not None:
+            available.append("confusion")
+        if self.residuals is not None:
+            available.append("residuals")
+        if self.over_time is not None:
+            available.append("over_time")
+        return available
+
+    def plot(self, kind: PlotKind = "metrics", ax: Any = None) -> Any:
+        """Draw one view and return the matplotlib Axes.
+
+        Parameters
+        ----------
+        kind : {"metrics", "calibration", "thresholds", "confusion", "residuals", "over_time"}
+        ax : matplotlib Axes, optional
+        """
+        from . import plots
+
+        if kind not in self.available_plots():
+            raise InvalidInputError(
+                PLOT_UNAVAILABLE.format(kind=kind, available=self.available_plots())
+            )
+        return plots.REPORT_PLOTS[kind](self, ax)
+
+    def _summary_html(self) -> str:
+        title = (
+            f"Evaluation ({self.task}) of {self.prediction} against {self.target}: "
+            f"{self.n_rows:,} rows; intervals: {self.confidence:.0%} bootstrap, "
+            f"{self.n_bootstrap} resamples"
+        )
+        parts = [f"<p><strong>{html.escape(title)}</strong></p>", frame_to_html(self.metrics)]
+        if self.per_class is not None:
+            parts.append(section("Per class", frame_to_html(self.per_class)))
+        if self.confusion is not None:
+            matrix = pl.DataFrame(
+                {"true \\ predicted": list(self.classes)}
+                | {c: self.confusion[:, i] for i, c in enumerate(self.classes)}
+            )
+            parts.append(section("Confusion matrix", frame_to_html(matrix)))
+        if self.calibration is not None:
+            ece = self.calibration.expected_calibration_error
+            parts.append(section("Calibration", f"<p>expected calibration error {ece:.4f}</p>"))
+        return "".join(parts)
+
+    def _repr_html_(self) -> str:
+        return f"<div>{self._summary_html()}</div>"
+
+    def to_html(self, figures: bool = True) -> str:
+        """A standalone HTML page: the tables plus every available plot as an inline PNG."""
+        import matplotlib.pyplot as plt
+
+        images = []
+        if figures:
+            for kind in self.available_plots():
+                figure, ax = plt.subplots(figsize=(6, 4))
+                self.plot(kind, ax=ax)  # type: ignore[arg-type]
+                images.append(section(kind.replace("_", " "), figure_to_img_tag(figure)))
+        return (
+            "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Model evaluation</title>"
+            f"</head><body>{self._summary_html()}{''.join(images)}</body></html>"
+        )
+
+    def save_html(self, path: str | os.PathLike[str]) -> Path:
+        """Write :meth:`to_html` atomically to ``path`` and return the path."""
+        return write_text_atomic(path, self.to_html())
+
+
+@dataclass(frozen=True, eq=False)
+class BiasReport:
+    """Group metrics, gaps to the best group, and parity differences.
+
+    Attributes
+    ----------
+    by_group : polars.DataFrame
+        One row per (grouping, group, metric): ``value``, ``ci_low``, ``ci_high``,
+        ``n_rows``, ``best``, ``difference_to_best`` (signed, value - best),
+        ``ratio_to_best`` (smaller / larger, 1 = parity) and ``flagged`` (gap > threshold).
+        ``grouping`` is a column name, or names joined by " × " for intersections.
+    summary : polars.DataFrame
+        One row per grouping: fairlearn's ``demographic_parity_difference`` and
+        ``equalized_odds_difference`` (binary tasks) and the largest gap of each metric.
+    overall : dict of str to float
+    threshold : float
+    confidence : float
+    min_group_size : int
+        Smaller groups neither define the best group nor get flagged.
+    """
+
+    by_group: pl.DataFrame
+    summary: pl.DataFrame
+    overall: dict[str, float]
+    threshold: float
+    confidence: float
+    min_group_size: int = 100
+
+    @property
+    def flagged(self) -> pl.DataFrame:
+        """Rows of ``by_group`` whose gap to the best group exceeds the threshold."""
+        return self.by_group.filter(pl.col("flagged"))
+
+    def to_frame(self) -> pl.DataFrame:
+        return self.by_group
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "threshold": self.threshold,
+            "min_group_size": self.min_group_size,
+            "confidence": self.confidence,
+            "overall": self.overall,
+            "summary": self.summary.to_dicts(),
+            "by_group": self.by_group.to_dicts(),
+        }
+
+    def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
+        """JSON text; also written atomically to ``path`` when given."""
+        text = json.dumps(self.to_dict(), indent=2, default=str)
+        if path is not None:
+            write_text_atomic(path, text)
+        return text
+
+    def plot(self, metric: str | None = None, grouping: str | None = None, ax: Any = None) -> Any:
+        """Bar chart of ``metric`` (default: first) per group of ``grouping``, with intervals."""
+        from .plots import plot_metric_by_group
+
+        metric = metric or self.by_group["metric"][0]
+        return plot_metric_by_group(self, metric, grouping, ax)
+
+    def _repr_html_(self) -> str:
+        note = (
+            f"Groups of at least {self.min_group_size} rows flagged when their gap to the best "
+            f"such group exceeds {self.threshold:g}; "
+            f"{self.confidence:.0%} bootstrap intervals from fairlearn's MetricFrame."
+        )
+        return (
+            f"<div><p>{html.escape(note)}</p>"
+            + section("Summary", frame_to_html(self.summary))
+            + section(f"Flagged groups ({self.flagged.height})", frame_to_html(self.flagged))
+            + "</div>"
+        )
+
+    def save_html(self, path: str | os.PathLike[str]) -> Path:
+        return write_text_atomic(
+            path, f"<!DOCTYPE html><html><body>{self._repr_html_()}</body></html>"
+        )

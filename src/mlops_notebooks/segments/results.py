@@ -1,0 +1,118 @@
+"""The result of :func:`mlops_notebooks.segments.find_segments`."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from mlops_notebooks._io import write_text_atomic
+from mlops_notebooks.evaluation._html import frame_to_html
+
+__all__ = ["SegmentReport"]
+
+
+@dataclass(frozen=True, eq=False)
+class SegmentReport:
+    """The segments where a per-row score is significantly worse than overall.
+
+    Attributes
+    ----------
+    segments : polars.DataFrame
+        One row per segment, best first: ``rank, segment`` (readable conjunction),
+        ``n_predicates, size, share, mean_score, ci_low, ci_high`` (interval of the mean
+        score), ``lift`` (mean / overall mean), ``excess`` (size × (mean − overall)), ``z``,
+        ``p_value`` and ``p_adjusted`` (after the multiple-testing correction).
+    score : str
+    overall_mean : float
+    n_rows : int
+    n_tested : int
+        Segments tested, the size of the multiple-testing family.
+    features : tuple of str
+    alpha : float
+    correction : str
+    min_support : int
+    confidence : float
+    """
+
+    segments: pl.DataFrame
+    score: str
+    overall_mean: float
+    n_rows: int
+    n_tested: int
+    features: tuple[str, ...]
+    alpha: float
+    correction: str
+    min_support: int
+    confidence: float
+
+    def __len__(self) -> int:
+        return self.segments.height
+
+    def to_frame(self) -> pl.DataFrame:
+        return self.segments
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "score": self.score,
+            "overall_mean": self.overall_mean,
+            "n_rows": self.n_rows,
+            "n_tested": self.n_tested,
+            "features": list(self.features),
+            "alpha": self.alpha,
+            "correction": self.correction,
+            "min_support": self.min_support,
+            "confidence": self.confidence,
+            "segments": [
+                {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
+                for row in self.segments.to_dicts()
+            ],
+        }
+
+    def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
+        """JSON text; also written atomically to ``path`` when given."""
+        text = json.dumps(self.to_dict(), indent=2)
+        if path is not None:
+            write_text_atomic(path, text)
+        return text
+
+    def plot(self, ax: Any = None) -> Any:
+        """Mean score of each segment with its interval, against the overall mean."""
+        import numpy as np
+
+        if ax is None:
+            import matplotlib.pyplot as plt
+
+            _, ax = plt.subplots(figsize=(7, 0.5 * max(self.segments.height, 2) + 1))
+        frame = self.segments
+        positions = np.arange(frame.height)
+        mean = frame["mean_score"].to_numpy()
+        errors = np.vstack([mean - frame["ci_low"].to_numpy(), frame["ci_high"].to_numpy() - mean])
+        ax.barh(positions, mean, xerr=errors, color="#c44e52", capsize=3)
+        ax.set_yticks(positions, frame["segment"].to_list(), fontsize=8)
+        ax.invert_yaxis()
+        ax.axvline(self.overall_mean, color="grey", linestyle="--", label="overall")
+        ax.set_xlabel(f"mean {self.score} ({self.confidence:.0%} interval)")
+        ax.set_title("Problem segments" if frame.height else "No significant segment")
+        ax.legend(loc="best")
+        return ax
+
+    def _repr_html_(self) -> str:
+        summary = (
+            f"{self.segments.height} segments where mean {self.score} is significantly above "
+            f"the overall {self.overall_mean:.4g} ({self.n_rows:,} rows, {self.n_tested:,} "
+            f"segments tested, {self.correction}-corrected alpha {self.alpha:g}, "
+            f"min support {self.min_support:,})"
+        )
+        table = frame_to_html(self.segments)
+        return f"<div><p><strong>{html.escape(summary)}</strong></p>{table}</div>"
+
+    def save_html(self, path: str | os.PathLike[str]) -> Path:
+        return write_text_atomic(
+            path, f"<!DOCTYPE html><html><body>{self._repr_html_()}</body></html>"
+        )

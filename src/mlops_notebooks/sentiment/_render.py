@@ -1,0 +1,115 @@
+"""HTML rendering shared by every sentiment result: escaped tables, truncated texts, images.
+
+Every value and every column name goes through :func:`html.escape`: review texts are user
+content and may contain markup or scripts.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import math
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+__all__ = [
+    "dumps",
+    "figure_to_img_tag",
+    "frame_to_html",
+    "jsonable",
+    "paragraph",
+    "section",
+    "truncate",
+]
+
+MAX_HTML_ROWS = 30
+MAX_TEXT_CHARS = 300
+
+
+def truncate(text: str, limit: int = MAX_TEXT_CHARS) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _cell(value: Any, text_limit: int) -> str:
+    if isinstance(value, float):
+        if math.isnan(value):
+            text = ""
+        elif value.is_integer() and abs(value) >= 1000:
+            text = f"{int(value):,}"
+        else:
+            text = f"{value:.4g}"
+    elif value is None:
+        text = ""
+    elif isinstance(value, str):
+        text = truncate(value, text_limit)
+    else:
+        text = str(value)
+    return html.escape(text)
+
+
+def frame_to_html(
+    frame: pl.DataFrame, max_rows: int = MAX_HTML_ROWS, text_limit: int = MAX_TEXT_CHARS
+) -> str:
+    """``frame`` as an HTML table; every name and value escaped, long texts truncated."""
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_cell(v, text_limit)}</td>" for v in row) + "</tr>"
+        for row in frame.head(max_rows).iter_rows()
+    )
+    more = (
+        f"<p><em>{frame.height - max_rows:,} more rows not shown</em></p>"
+        if frame.height > max_rows
+        else ""
+    )
+    return (
+        "<table style='text-align:left'>"
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
+    )
+
+
+def section(title: str, body: str) -> str:
+    """A titled block; ``title`` is escaped, ``body`` must already be safe HTML."""
+    return f"<h4>{html.escape(title)}</h4>{body}"
+
+
+def paragraph(text: str) -> str:
+    """An escaped paragraph."""
+    return f"<p>{html.escape(text)}</p>"
+
+
+def figure_to_img_tag(figure: Any) -> str:
+    """Encode a matplotlib figure as an inline PNG ``<img>`` tag and close it."""
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
+    plt.close(figure)
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f'<img alt="figure" src="data:image/png;base64,{encoded}"/>'
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` with numpy scalars, NaN and tuples turned into plain JSON values."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return jsonable(value.tolist())
+    if isinstance(value, np.generic):
+        return jsonable(value.item())
+    if isinstance(value, pl.DataFrame):
+        return jsonable(value.to_dicts())
+    return value
+
+
+def dumps(value: Any) -> str:
+    """JSON text of :func:`jsonable` ``(value)``."""
+    return json.dumps(jsonable(value), indent=2, allow_nan=False)

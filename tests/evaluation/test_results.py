@@ -1,0 +1,42 @@
+"""Reports serialise to JSON, escape HTML, draw every plot, and save atomically."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+import pytest
+
+from mlops_notebooks.errors import InvalidInputError
+from mlops_notebooks.evaluation import evaluate
+
+from .conftest import binary_frame, regression_frame
+
+
+def test_binary_report_outputs(rng, tmp_path):
+    frame = binary_frame(rng, 2000).with_columns(pl.col("target").alias("<b>target</b>"))
+    report = evaluate(
+        frame,
+        target="<b>target</b>",
+        prediction="prediction",
+        probabilities="probability",
+        n_bootstrap=50,
+    )
+    payload = json.loads(report.to_json(tmp_path / "report.json"))
+    assert payload["metrics"][0]["metric"] == "accuracy"
+    assert (tmp_path / "report.json").exists()
+    assert "&lt;b&gt;target&lt;/b&gt;" in report._repr_html_()
+    assert "<b>target</b>" not in report._repr_html_()
+    for kind in report.available_plots():
+        assert report.plot(kind) is not None
+    path = report.save_html(tmp_path / "report.html")
+    assert path.read_text().count("<img") == len(report.available_plots())
+
+
+def test_regression_report_plots(rng):
+    report = evaluate(
+        regression_frame(rng, 500), target="target", prediction="prediction", n_bootstrap=20
+    )
+    assert report.available_plots() == ["metrics", "residuals"]
+    with pytest.raises(InvalidInputError, match="plot 'calibration' is not available"):
+        report.plot("calibration")
