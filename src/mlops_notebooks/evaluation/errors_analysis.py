@@ -18,9 +18,9 @@ import polars as pl
 
 from mlops_notebooks._frames import FrameLike, to_polars
 from mlops_notebooks._io import write_text_atomic
+from mlops_notebooks._render import frame_to_html, section
 from mlops_notebooks.errors import InvalidInputError
 
-from ._html import frame_to_html, section
 from ._inputs import ModelOutputs, ProbabilitySpec, prepare_outputs
 
 __all__ = ["ROW_SCORES", "ErrorAnalysis", "analyze_errors", "default_row_score", "row_score"]

@@ -13,9 +13,9 @@ import numpy as np
 import polars as pl
 
 from mlops_notebooks._io import write_text_atomic
+from mlops_notebooks._render import figure_to_img_tag, frame_to_html, section
 from mlops_notebooks.errors import InvalidInputError
 
-from ._html import figure_to_img_tag, frame_to_html, section
 from .calibration import CalibrationCurve
 
 __all__ = ["BiasReport", "EvaluationReport", "PlotKind"]

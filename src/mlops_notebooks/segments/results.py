@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 
 from mlops_notebooks._io import write_text_atomic
-from mlops_notebooks.evaluation._html import frame_to_html
+from mlops_notebooks._render import frame_to_html
 
 __all__ = ["SegmentReport"]
 

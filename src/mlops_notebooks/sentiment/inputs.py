@@ -16,9 +16,9 @@ import numpy as np
 import polars as pl
 
 from mlops_notebooks._frames import FrameLike, to_polars
+from mlops_notebooks._render import frame_to_html, paragraph
 from mlops_notebooks.errors import InvalidInputError
 
-from ._render import frame_to_html, paragraph
 from ._text import word_count_expression
 
 __all__ = ["PROBABILITY_TOLERANCE", "TextPredictions", "join_predictions"]

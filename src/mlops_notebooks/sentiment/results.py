@@ -16,8 +16,7 @@ import numpy as np
 import polars as pl
 
 from mlops_notebooks._io import write_text_atomic
-
-from ._render import dumps, frame_to_html, jsonable, section
+from mlops_notebooks._render import dumps, frame_to_html, jsonable, section
 
 if TYPE_CHECKING:
     from mlops_notebooks.evaluation import EvaluationReport

@@ -1,6 +1,6 @@
-"""HTML rendering shared by every sentiment result: escaped tables, truncated texts, images.
+"""HTML rendering shared by every result's `_repr_html_`: escaped tables, truncated texts, images.
 
-Every value and every column name goes through :func:`html.escape`: review texts are user
+Every value and every column name goes through :func:`html.escape`: data and texts are user
 content and may contain markup or scripts.
 """
 
