@@ -1,0 +1,112 @@
+"""``mlops-nb drift``: the automated data-drift check for pipelines.
+
+Exit code 0 when the data set did not drift, 1 when it drifted, 2 on bad input (mapped in
+:mod:`mlops_notebooks.cli.main`).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mlops_notebooks.drift import DriftReport
+
+EXIT_NO_DRIFT = 0
+EXIT_DRIFT = 1
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "drift",
+        help="compare CURRENT data with REFERENCE data; exit 1 when the data set drifted",
+        description=(
+            "Compare CURRENT with REFERENCE column by column (data refs: files, catalog names, "
+            "dvc:// revisions), print a table, and exit 0 (no drift), 1 (drift) or 2 (bad input). "
+            "Settings: the --config file first, then the other options override it."
+        ),
+    )
+    parser.add_argument("reference", metavar="REFERENCE")
+    parser.add_argument("current", metavar="CURRENT")
+    parser.add_argument("--columns", metavar="A,B", help="compare only these columns")
+    parser.add_argument(
+        "--config", metavar="FILE.yaml", help="methods, thresholds, columns to ignore, drift share"
+    )
+    parser.add_argument(
+        "--drift-share",
+        type=float,
+        metavar="SHARE",
+        help="share of drifted columns that means data-set drift (default 0.5)",
+    )
+    parser.add_argument("--json", metavar="FILE", help="write the result as JSON")
+    parser.add_argument("--html", metavar="FILE", help="write an HTML report")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    report = run_check(
+        args.reference,
+        args.current,
+        columns=args.columns,
+        config=args.config,
+        drift_share=args.drift_share,
+        json_path=args.json,
+        html_path=args.html,
+    )
+    print(format_table(report))
+    return EXIT_DRIFT if report.dataset_drift else EXIT_NO_DRIFT
+
+
+def run_check(
+    reference: str,
+    current: str,
+    *,
+    columns: str | None = None,
+    config: str | None = None,
+    drift_share: float | None = None,
+    json_path: str | None = None,
+    html_path: str | None = None,
+) -> DriftReport:
+    """Run the comparison with config-file settings overridden by options; write outputs."""
+    from mlops_notebooks._io import write_text_atomic
+    from mlops_notebooks.drift import DriftConfig, compare, load_config
+
+    settings: dict[str, Any] = (load_config(config) if config else DriftConfig()).to_kwargs()
+    if columns:
+        settings["columns"] = [c.strip() for c in columns.split(",") if c.strip()]
+    if drift_share is not None:
+        settings["drift_share"] = drift_share
+    report = compare(reference, current, **settings)
+    if json_path:
+        write_text_atomic(json_path, report.to_json() + "\n")
+    if html_path:
+        write_text_atomic(html_path, report.to_html())
+    return report
+
+
+def format_table(report: DriftReport) -> str:
+    """A fixed-width table of every column, most drifted first, and the verdict."""
+    header = ("column", "kind", "method", "statistic", "p_value", "threshold", "drift")
+    rows = [header]
+    for result in report.ranked():
+        rows.append(
+            (
+                result.column,
+                result.kind,
+                result.method or "-",
+                _number(result.statistic),
+                _number(result.p_value),
+                _number(result.threshold),
+                "DRIFT" if result.drift else ("-" if result.status != "compared" else "no"),
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+    return "\n".join([*lines, "", report.summary_line()])
+
+
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:.4g}"

@@ -1,0 +1,441 @@
+"""``compare``: per-column and data-set drift between a reference and a current data set."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from mlops_notebooks._frames import FrameLike, to_polars
+from mlops_notebooks._kinds import ColumnKind, infer_kind
+from mlops_notebooks.drift.methods import (
+    FEW_DISTINCT_VALUES,
+    MethodInput,
+    default_method_name,
+    get_method,
+)
+from mlops_notebooks.drift.report import (
+    MAX_LISTED_CATEGORIES,
+    ColumnDrift,
+    ColumnStatus,
+    DriftReport,
+)
+from mlops_notebooks.drift.summaries import (
+    ColumnPlan,
+    ColumnSummary,
+    finite_values,
+    plan_column,
+    summarize,
+)
+from mlops_notebooks.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    import polars as pl
+
+__all__ = ["Correction", "compare", "read_input"]
+
+Correction = Literal["bonferroni", "bh"]
+# Kinds are inferred from at most this many non-null values per column.
+KIND_SAMPLE_ROWS = 50_000
+COMPARABLE_KINDS = frozenset(
+    {ColumnKind.NUMERIC, ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN, ColumnKind.DATETIME}
+)
+CORRECTIONS: dict[str, str] = {"bonferroni": "bonferroni", "bh": "fdr_bh"}
+
+EMPTY_DATA = "{name} data has no rows; pass a data set with at least one row"
+NO_COMMON_COLUMNS = (
+    "reference and current have no column in common; check that they hold the same table"
+)
+UNKNOWN_COLUMNS = "columns {names} are not in both reference and current"
+BAD_DRIFT_SHARE = "drift_share must be in (0, 1], got {value}"
+BAD_CORRECTION = "correction must be one of {valid} or None, got {value!r}"
+
+
+@dataclass(frozen=True)
+class _Options:
+    methods: Mapping[str, str]
+    kind_methods: Mapping[str, str]
+    thresholds: Mapping[str, float]
+    roles: Mapping[str, str]
+
+
+def compare(
+    reference: FrameLike,
+    current: FrameLike,
+    *,
+    columns: Sequence[str] | None = None,
+    ignore: Sequence[str] = (),
+    methods: Mapping[str, str] | None = None,
+    kind_methods: Mapping[str, str] | None = None,
+    thresholds: Mapping[str, float] | None = None,
+    drift_share: float = 0.5,
+    correction: Correction | None = None,
+    target_column: str | None = None,
+    prediction_column: str | None = None,
+    probability_column: str | None = None,
+) -> DriftReport:
+    """Compare ``current`` with ``reference`` column by column and decide data-set drift.
+
+    Parameters
+    ----------
+    reference, current : pandas.DataFrame, polars.DataFrame, polars.LazyFrame or str
+        The data sets, or data refs (file path, catalog name, ``dvc://…``).
+    columns : sequence of str, optional
+        Columns to compare (default: every column present in both). Identifier and free-text
+        columns are reported as skipped; datetime columns too, unless ``methods`` names one
+        for them (two periods always differ in time).
+    ignore : sequence of str, default ()
+        Columns to leave out.
+    methods : mapping of str to str, optional
+        Method per column name, e.g. ``{"distance": "psi"}``.
+    kind_methods : mapping of str to str, optional
+        Method per column kind, e.g. ``{"numeric": "ks", "categorical": "chisquare"}``.
+    thresholds : mapping of str to float, optional
+        Threshold per column name or per method name (column names win).
+    drift_share : float, default 0.5
+        The data set drifts when at least this share of compared feature columns drifted.
+    correction : {"bonferroni", "bh"}, optional
+        Multiple-testing correction of p-values across columns (Benjamini–Hochberg for "bh").
+    target_column, prediction_column, probability_column : str, optional
+        Label, predicted label and predicted probability columns. They are compared too but
+        reported separately (not counted in the share); with labels and predictions in both
+        data sets the report carries the performance change.
+
+    Returns
+    -------
+    DriftReport
+
+    Raises
+    ------
+    InvalidInputError
+        Empty data, no common columns, unknown columns, methods or options.
+
+    Notes
+    -----
+    Default methods follow Evidently's: hypothesis tests up to 1,000 reference values,
+    distances above (normalized Wasserstein, Jensen–Shannon), because at hundreds of thousands
+    of rows a p-value flags differences too small to matter.
+
+    Examples
+    --------
+    >>> report = compare("flights_reference", "flights_current")
+    >>> report.dataset_drift, report.drifted_columns
+    """
+    if not 0 < drift_share <= 1:
+        raise InvalidInputError(BAD_DRIFT_SHARE.format(value=drift_share))
+    if correction is not None and correction not in CORRECTIONS:
+        raise InvalidInputError(BAD_CORRECTION.format(valid=sorted(CORRECTIONS), value=correction))
+    ref_frame, ref_provenance = read_input(reference, "reference")
+    cur_frame, cur_provenance = read_input(current, "current")
+    names = _select_columns(ref_frame, cur_frame, columns, ignore)
+    roles = {
+        c: r
+        for c, r in (
+            (target_column, "target"),
+            (prediction_column, "prediction"),
+            (probability_column, "prediction"),
+        )
+        if c
+    }
+    options = _Options(methods or {}, kind_methods or {}, thresholds or {}, roles)
+    for method_name in [*options.methods.values(), *options.kind_methods.values()]:
+        get_method(method_name)  # fail fast, listing valid names
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        results = list(pool.map(lambda c: _compare_column(ref_frame, cur_frame, c, options), names))
+    results = _apply_correction(results, correction)
+    features = [r for r in results if r.compared and r.role == "feature"]
+    share = sum(r.drift for r in features) / len(features) if features else 0.0
+    return DriftReport(
+        columns=tuple(results),
+        dataset_drift=bool(features) and share >= drift_share,
+        share_of_drifted_columns=share,
+        drift_share=drift_share,
+        reference_rows=ref_frame.height,
+        current_rows=cur_frame.height,
+        correction=correction,
+        only_in_reference=tuple(c for c in ref_frame.columns if c not in cur_frame.columns),
+        only_in_current=tuple(c for c in cur_frame.columns if c not in ref_frame.columns),
+        reference_provenance=ref_provenance,
+        current_provenance=cur_provenance,
+        performance=_performance(
+            ref_frame, cur_frame, target_column, prediction_column, probability_column
+        ),
+    )
+
+
+def read_input(data: FrameLike, name: str) -> tuple[pl.DataFrame, dict[str, Any] | None]:
+    """Return ``data`` as polars plus its provenance record when it is a data ref.
+
+    Data refs go through :func:`mlops_notebooks.data.load_dataset`; when that package is not
+    available, local Parquet/CSV/JSON files are read directly.
+    """
+    if not isinstance(data, str | os.PathLike):
+        frame = to_polars(data, name=name)
+    else:
+        frame, provenance = _load_ref(os.fspath(data))
+        _check_rows(frame, name)
+        return frame, provenance
+    _check_rows(frame, name)
+    return frame, None
+
+
+def _check_rows(frame: pl.DataFrame, name: str) -> None:
+    if frame.height == 0:
+        raise InvalidInputError(EMPTY_DATA.format(name=name.capitalize()))
+
+
+def _load_ref(ref: str) -> tuple[pl.DataFrame, dict[str, Any]]:
+    try:
+        from mlops_notebooks.data import load_dataset
+    except ImportError:
+        return _read_local(ref), {"ref": ref, "source": ref}
+    dataset = load_dataset(ref, backend="polars")
+    return dataset.frame, dataset.provenance.to_dict()
+
+
+def _read_local(ref: str) -> pl.DataFrame:
+    import polars as pl
+
+    from mlops_notebooks.errors import DataSourceError
+
+    readers: dict[str, Any] = {
+        ".parquet": pl.read_parquet,
+        ".csv": pl.read_csv,
+        ".json": pl.read_json,
+    }
+    suffix = os.path.splitext(ref)[1].lower()
+    if suffix not in readers or not os.path.exists(ref):
+        raise DataSourceError(f"cannot read {ref!r}: expected an existing .parquet/.csv/.json file")
+    return readers[suffix](ref)
+
+
+def _select_columns(
+    reference: pl.DataFrame,
+    current: pl.DataFrame,
+    columns: Sequence[str] | None,
+    ignore: Sequence[str],
+) -> list[str]:
+    common = [c for c in reference.columns if c in set(current.columns)]
+    if not common:
+        raise InvalidInputError(NO_COMMON_COLUMNS)
+    if columns is not None:
+        unknown = [c for c in columns if c not in common]
+        if unknown:
+            raise InvalidInputError(UNKNOWN_COLUMNS.format(names=unknown))
+        common = list(columns)
+    selected = [c for c in common if c not in set(ignore)]
+    if not selected:
+        raise InvalidInputError(NO_COMMON_COLUMNS)
+    return selected
+
+
+def _kind(series: pl.Series) -> ColumnKind:
+    values = series.drop_nulls()
+    if series.dtype.is_float():
+        values = values.filter(~values.is_nan())
+    return infer_kind(values.head(KIND_SAMPLE_ROWS)) if values.len() else ColumnKind.EMPTY
+
+
+def _compare_column(
+    reference: pl.DataFrame, current: pl.DataFrame, column: str, options: _Options
+) -> ColumnDrift:
+    ref_series, cur_series = reference.get_column(column), current.get_column(column)
+    role = options.roles.get(column, "feature")
+    ref_kind, cur_kind = _kind(ref_series), _kind(cur_series)
+    base: dict[str, Any] = {
+        "column": column,
+        "role": role,
+        "missing_share_reference": _missing_share(ref_series),
+        "missing_share_current": _missing_share(cur_series),
+    }
+    unusable = _unusable(ref_kind, cur_kind, column in options.methods)
+    if unusable is not None:
+        return ColumnDrift(**base, **unusable)
+    kind = ref_kind if ref_kind != ColumnKind.EMPTY else cur_kind
+    plan = plan_column(column, kind, ref_series, cur_series)
+    ref_summary, cur_summary = summarize(ref_series, plan), summarize(cur_series, plan)
+    return _evaluate(base, plan, ref_summary, cur_summary, options, (ref_series, cur_series))
+
+
+def _missing_share(series: pl.Series) -> float:
+    missing = series.null_count() + (int(series.is_nan().sum()) if series.dtype.is_float() else 0)
+    return missing / series.len() if series.len() else 0.0
+
+
+def _unusable(ref: ColumnKind, cur: ColumnKind, forced: bool) -> dict[str, Any] | None:
+    """Status fields for a column that cannot be compared, or None when it can."""
+    if ref == ColumnKind.EMPTY and cur == ColumnKind.EMPTY:
+        return _not_compared(ref, "empty", False, "all values missing in both data sets")
+    if ColumnKind.EMPTY in (ref, cur):
+        which = "reference" if ref == ColumnKind.EMPTY else "current"
+        kind = cur if ref == ColumnKind.EMPTY else ref
+        return _not_compared(kind, "kind_mismatch", True, f"all values missing in {which}")
+    numeric = {ColumnKind.NUMERIC, ColumnKind.IDENTIFIER}
+    if ref != cur and not {ref, cur} <= numeric:
+        return _not_compared(ref, "kind_mismatch", True, f"kind changed from {ref} to {cur}")
+    if ref not in COMPARABLE_KINDS or (ref == ColumnKind.DATETIME and not forced):
+        return _not_compared(ref, "skipped", False, f"{ref} column: not compared")
+    return None
+
+
+def _not_compared(kind: ColumnKind, status: str, drift: bool, note: str) -> dict[str, Any]:
+    return {
+        "kind": str(kind),
+        "method": None,
+        "statistic": None,
+        "p_value": None,
+        "threshold": None,
+        "drift": drift,
+        "status": status,
+        "note": note,
+    }
+
+
+def _evaluate(
+    base: dict[str, Any],
+    plan: ColumnPlan,
+    ref: ColumnSummary,
+    cur: ColumnSummary,
+    options: _Options,
+    series: tuple[pl.Series, pl.Series],
+) -> ColumnDrift:
+    column, kind = plan.column, plan.kind
+    distinct = _distinct_values(ref, cur)
+    name = (
+        options.methods.get(column)
+        or options.kind_methods.get(str(kind))
+        or (default_method_name(kind, ref.count, distinct))
+    )
+    method = get_method(name)
+    threshold = float(
+        options.thresholds.get(column, options.thresholds.get(name, method.threshold))
+    )
+    notes = _notes(ref, cur)
+    new, vanished = _category_changes(ref, cur)
+    fields = {
+        **base,
+        "kind": str(kind),
+        "method": name,
+        "threshold": threshold,
+        "new_categories": new,
+        "vanished_categories": vanished,
+        "reference": ref,
+        "current": cur,
+    }
+    if ref.count == 0 or cur.count == 0:
+        which = "reference" if ref.count == 0 else "current"
+        return _unscored(fields, [*notes, f"no finite value in {which}"], "kind_mismatch")
+    try:
+        score = method.compute(_inputs(method.uses_samples, plan, ref, cur, series))
+    except InvalidInputError as err:
+        return _unscored(fields, [*notes, str(err)], "failed")
+    finite = np.isfinite(score.statistic) and (score.p_value is None or np.isfinite(score.p_value))
+    if not finite:
+        return _unscored(fields, [*notes, f"{name} returned a non-finite value"], "failed")
+    return ColumnDrift(
+        **fields,
+        statistic=score.statistic,
+        p_value=score.p_value,
+        raw_p_value=score.p_value,
+        drift=method.is_drift(score, threshold),
+        note="; ".join(notes),
+    )
+
+
+def _distinct_values(ref: ColumnSummary, cur: ColumnSummary) -> int:
+    """Distinct values in both data sets; exact only when small (that is all defaults need)."""
+    larger = max(len(ref.support), len(cur.support))
+    return larger if larger > FEW_DISTINCT_VALUES else len(np.union1d(ref.support, cur.support))
+
+
+def _unscored(fields: dict[str, Any], notes: list[str], status: ColumnStatus) -> ColumnDrift:
+    """A column with no statistic: drifted when its values vanished, not when a method failed."""
+    return ColumnDrift(
+        **fields,
+        statistic=None,
+        p_value=None,
+        drift=status == "kind_mismatch",
+        status=status,
+        note="; ".join(notes),
+    )
+
+
+def _inputs(
+    uses_samples: bool,
+    plan: ColumnPlan,
+    ref: ColumnSummary,
+    cur: ColumnSummary,
+    series: tuple[pl.Series, pl.Series],
+) -> MethodInput:
+    if not uses_samples or plan.exact:
+        return MethodInput(ref, cur)
+    return MethodInput(
+        ref, cur, finite_values(series[0]).to_numpy(), finite_values(series[1]).to_numpy()
+    )
+
+
+def _notes(ref: ColumnSummary, cur: ColumnSummary) -> list[str]:
+    notes = []
+    for summary, which in ((ref, "reference"), (cur, "current")):
+        if summary.infinite:
+            notes.append(f"{summary.infinite} infinite values in {which} left out")
+    if ref.is_numeric and ref.count and ref.std == 0:
+        notes.append("constant in reference")
+    if not ref.exact:
+        notes.append("computed on a fine histogram")
+    return notes
+
+
+def _category_changes(ref: ColumnSummary, cur: ColumnSummary) -> tuple[tuple[str, ...], ...]:
+    if ref.is_numeric:
+        return (), ()
+    new = np.setdiff1d(cur.support, ref.support)
+    vanished = np.setdiff1d(ref.support, cur.support)
+    return (
+        tuple(str(v) for v in new[:MAX_LISTED_CATEGORIES]),
+        tuple(str(v) for v in vanished[:MAX_LISTED_CATEGORIES]),
+    )
+
+
+def _apply_correction(results: list[ColumnDrift], correction: str | None) -> list[ColumnDrift]:
+    if correction is None:
+        return results
+    from dataclasses import replace
+
+    from statsmodels.stats.multitest import multipletests
+
+    tested = [i for i, r in enumerate(results) if r.raw_p_value is not None]
+    if not tested:
+        return results
+    raw = np.array([results[i].raw_p_value for i in tested], dtype=np.float64)
+    adjusted = multipletests(raw, method=CORRECTIONS[correction])[1]
+    out = list(results)
+    for i, p_value in zip(tested, adjusted, strict=True):
+        threshold = results[i].threshold
+        out[i] = replace(
+            results[i],
+            p_value=float(p_value),
+            drift=bool(threshold is not None and p_value < threshold),
+        )
+    return out
+
+
+def _performance(
+    reference: pl.DataFrame,
+    current: pl.DataFrame,
+    target: str | None,
+    prediction: str | None,
+    probability: str | None,
+) -> Any:
+    if not target or not (prediction or probability):
+        return None
+    needed = [c for c in (target, prediction, probability) if c]
+    if any(c not in reference.columns or c not in current.columns for c in needed):
+        return None
+    from mlops_notebooks.drift.performance import performance_change
+
+    return performance_change(reference, current, target, prediction, probability)

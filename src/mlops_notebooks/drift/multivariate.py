@@ -1,0 +1,430 @@
+"""Multivariate drift: a domain classifier and PCA reconstruction error.
+
+Per-column tests miss changes in how columns relate to each other. A classifier that tells
+reference rows from current rows measures any change it can exploit: a cross-validated ROC AUC
+near 0.5 means the data sets are indistinguishable; the features it relies on are the drivers.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from mlops_notebooks._frames import FrameLike
+from mlops_notebooks._kinds import ColumnKind
+from mlops_notebooks.drift.comparison import _kind, read_input
+from mlops_notebooks.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import polars as pl
+    from matplotlib.axes import Axes
+
+__all__ = [
+    "DomainClassifierDrift",
+    "ReconstructionDrift",
+    "domain_classifier_drift",
+    "reconstruction_drift",
+]
+
+# Categories beyond this many (by frequency) share one code: the classifier's category limit.
+MAX_CATEGORY_CODES = 250
+Z_95 = 1.959963984540054
+# A feature drives the drift when shuffling it lowers the ROC AUC by at least this much.
+DRIVER_MIN_IMPORTANCE = 0.01
+# Boosting iterations of the domain classifier (early stopping may use fewer).
+MAX_TREES = 60
+NO_FEATURES = "no usable feature column in both data sets (numeric, boolean or categorical)"
+NO_NUMERIC = "reconstruction drift needs at least two numeric columns present in both data sets"
+
+
+@dataclass(frozen=True)
+class DomainClassifierDrift:
+    """How well a classifier tells current rows from reference rows.
+
+    Attributes
+    ----------
+    auc : float
+        Cross-validated (out-of-fold) ROC AUC; 0.5 = indistinguishable.
+    auc_low, auc_high : float
+        95 % interval (Hanley–McNeil standard error).
+    fold_aucs : tuple of float
+        ROC AUC of each fold.
+    threshold : float
+        Drift when ``auc_low`` exceeds it.
+    drift : bool
+        Whether the data sets are distinguishable beyond the threshold.
+    importances : tuple of (str, float, float)
+        (feature, mean drop in ROC AUC when permuted, its std), largest first.
+    rows_reference, rows_current : int
+        Rows used from each data set.
+    skipped : tuple of str
+        Columns left out (identifiers, text, datetimes, kind changes).
+    """
+
+    auc: float
+    auc_low: float
+    auc_high: float
+    fold_aucs: tuple[float, ...]
+    threshold: float
+    drift: bool
+    importances: tuple[tuple[str, float, float], ...] = field(repr=False)
+    rows_reference: int = 0
+    rows_current: int = 0
+    skipped: tuple[str, ...] = ()
+
+    @property
+    def drivers(self) -> tuple[str, ...]:
+        """Features whose shuffling lowers the AUC by ≥ 0.01 and by twice its std, largest first."""
+        return tuple(
+            name
+            for name, mean, std in self.importances
+            if mean >= DRIVER_MIN_IMPORTANCE and mean > 2 * std
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """Feature importances, largest first."""
+        import pandas as pd
+
+        return pd.DataFrame(list(self.importances), columns=["feature", "importance", "std"])
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-Python form."""
+        return {
+            "auc": self.auc,
+            "auc_low": self.auc_low,
+            "auc_high": self.auc_high,
+            "fold_aucs": list(self.fold_aucs),
+            "threshold": self.threshold,
+            "drift": self.drift,
+            "drivers": list(self.drivers),
+            "importances": [list(i) for i in self.importances],
+            "rows_reference": self.rows_reference,
+            "rows_current": self.rows_current,
+            "skipped": list(self.skipped),
+        }
+
+    def to_json(self) -> str:
+        """:meth:`to_dict` as JSON text."""
+        return json.dumps(self.to_dict(), indent=2)
+
+    def _repr_html_(self) -> str:
+        verdict = "drift" if self.drift else "no drift"
+        rows = "".join(
+            f"<tr><td>{html.escape(name)}</td><td>{mean:.4f}</td><td>{std:.4f}</td></tr>"
+            for name, mean, std in self.importances[:15]
+        )
+        return (
+            f"<p><b>Domain classifier: {verdict}</b> — ROC AUC {self.auc:.3f} "
+            f"(95% {self.auc_low:.3f}–{self.auc_high:.3f}; threshold {self.threshold:.2f})</p>"
+            "<table><tr><th>feature</th><th>AUC drop when permuted</th><th>std</th></tr>"
+            f"{rows}</table>"
+        )
+
+    def plot(self, ax: Axes | None = None, *, top: int = 15) -> Axes:
+        """Bar chart of permutation importances (drop in ROC AUC)."""
+        from mlops_notebooks.drift.plots import new_figure
+
+        if ax is None:
+            _, ax = new_figure(7, max(2.5, 0.3 * top))
+        shown = self.importances[:top][::-1]
+        ax.barh([s[0] for s in shown], [s[1] for s in shown], xerr=[s[2] for s in shown])
+        ax.set_xlabel("drop in ROC AUC when the feature is shuffled")
+        ax.set_title(f"What tells current from reference (AUC {self.auc:.3f})")
+        return ax
+
+
+@dataclass(frozen=True)
+class ReconstructionDrift:
+    """PCA fitted on reference data; drift when current rows reconstruct worse.
+
+    Attributes
+    ----------
+    reference_error, current_error : float
+        Mean squared reconstruction error (standardized units) on held-out reference rows and
+        on current rows.
+    ratio : float
+        ``current_error / reference_error``.
+    threshold : float
+        Drift when ``ratio >= 1 + threshold``.
+    drift : bool
+        The decision.
+    components : int
+        Principal components kept.
+    column_errors : tuple of (str, float, float)
+        (column, reference error, current error) per column, largest increase first.
+    """
+
+    reference_error: float
+    current_error: float
+    ratio: float
+    threshold: float
+    drift: bool
+    components: int
+    column_errors: tuple[tuple[str, float, float], ...] = field(repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Reconstruction error per column in each data set."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            list(self.column_errors), columns=["column", "reference_error", "current_error"]
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-Python form."""
+        return {
+            "reference_error": self.reference_error,
+            "current_error": self.current_error,
+            "ratio": self.ratio,
+            "threshold": self.threshold,
+            "drift": self.drift,
+            "components": self.components,
+            "column_errors": [list(c) for c in self.column_errors],
+        }
+
+    def _repr_html_(self) -> str:
+        verdict = "drift" if self.drift else "no drift"
+        return (
+            f"<p><b>PCA reconstruction: {verdict}</b> — error {self.current_error:.4f} vs "
+            f"{self.reference_error:.4f} on held-out reference (ratio {self.ratio:.3f}, "
+            f"{self.components} components)</p>"
+        )
+
+
+def _sample(frame: pl.DataFrame, size: int, seed: int) -> pl.DataFrame:
+    return frame.sample(size, seed=seed) if 0 < size < frame.height else frame
+
+
+def _feature_columns(
+    reference: pl.DataFrame,
+    current: pl.DataFrame,
+    columns: Sequence[str] | None,
+    ignore: Sequence[str],
+) -> tuple[list[tuple[str, ColumnKind]], list[str]]:
+    names = columns or [c for c in reference.columns if c in current.columns]
+    usable = {ColumnKind.NUMERIC, ColumnKind.BOOLEAN, ColumnKind.CATEGORICAL}
+    kept, skipped = [], []
+    for name in names:
+        if name in ignore or name not in current.columns:
+            continue
+        kind = _kind(reference.get_column(name))
+        if kind in usable and _kind(current.get_column(name)) in (kind, ColumnKind.EMPTY):
+            kept.append((name, kind))
+        else:
+            skipped.append(name)
+    return kept, skipped
+
+
+def _encode(
+    frame: pl.DataFrame, features: list[tuple[str, ColumnKind]], codes: dict[str, dict[str, int]]
+) -> np.ndarray:
+    import polars as pl
+
+    exprs = []
+    for name, kind in features:
+        if kind == ColumnKind.CATEGORICAL:
+            mapping = codes[name]
+            exprs.append(
+                pl.col(name)
+                .cast(pl.String)
+                .replace_strict(mapping, default=len(mapping), return_dtype=pl.Float64)
+            )
+        else:
+            exprs.append(pl.col(name).cast(pl.Float64).fill_nan(None))
+    encoded = frame.select(exprs).to_numpy().astype(np.float64)
+    encoded[~np.isfinite(encoded)] = np.nan
+    return encoded
+
+
+def _category_codes(
+    frame: pl.DataFrame, features: list[tuple[str, ColumnKind]]
+) -> dict[str, dict[str, int]]:
+    import polars as pl
+
+    codes = {}
+    for name, kind in features:
+        if kind == ColumnKind.CATEGORICAL:
+            top = frame.get_column(name).cast(pl.String).drop_nulls().value_counts(sort=True)
+            labels = top.get_column(name).head(MAX_CATEGORY_CODES - 1).to_list()
+            codes[name] = {label: i for i, label in enumerate(labels)}
+    return codes
+
+
+def domain_classifier_drift(
+    reference: FrameLike,
+    current: FrameLike,
+    *,
+    columns: Sequence[str] | None = None,
+    ignore: Sequence[str] = (),
+    sample_size: int = 10_000,
+    folds: int = 3,
+    threshold: float = 0.55,
+    n_repeats: int = 3,
+    random_state: int = 0,
+) -> DomainClassifierDrift:
+    """Train gradient boosting to tell current rows from reference rows.
+
+    Parameters
+    ----------
+    reference, current : frame or data ref
+        The two data sets.
+    columns, ignore : sequence of str, optional
+        Features to use / leave out (identifiers, text and datetimes are always left out).
+    sample_size : int, default 10,000
+        Rows sampled from each data set (0: all).
+    folds : int, default 3
+        Cross-validation folds for the out-of-fold ROC AUC.
+    threshold : float, default 0.55
+        Drift when the lower end of the 95 % AUC interval exceeds it.
+    n_repeats : int, default 3
+        Shuffles per feature for permutation importance (on the first fold's held-out rows).
+    random_state : int, default 0
+        Seed for sampling, folds and the model.
+
+    Returns
+    -------
+    DomainClassifierDrift
+    """
+    from sklearn.metrics import roc_auc_score
+
+    ref_frame, _ = read_input(reference, "reference")
+    cur_frame, _ = read_input(current, "current")
+    features, skipped = _feature_columns(ref_frame, cur_frame, columns, ignore)
+    if not features:
+        raise InvalidInputError(NO_FEATURES)
+    ref_frame = _sample(ref_frame, sample_size, random_state)
+    cur_frame = _sample(cur_frame, sample_size, random_state + 1)
+    codes = _category_codes(ref_frame, features)
+    x = np.vstack([_encode(ref_frame, features, codes), _encode(cur_frame, features, codes)])
+    y = np.r_[np.zeros(ref_frame.height), np.ones(cur_frame.height)].astype(int)
+    categorical = [kind == ColumnKind.CATEGORICAL for _, kind in features]
+    scores, fold_aucs, importances = _cross_validate(
+        x, y, categorical, folds, n_repeats, random_state
+    )
+    auc = float(roc_auc_score(y, scores))
+    half_width = Z_95 * _hanley_mcneil_se(auc, int((y == 1).sum()), int((y == 0).sum()))
+    order = np.argsort(-importances[0], kind="stable")
+    ranked = tuple(
+        (features[i][0], float(importances[0][i]), float(importances[1][i])) for i in order
+    )
+    low = max(0.0, auc - half_width)
+    return DomainClassifierDrift(
+        auc=auc,
+        auc_low=low,
+        auc_high=min(1.0, auc + half_width),
+        fold_aucs=fold_aucs,
+        threshold=threshold,
+        drift=bool(low > threshold),
+        importances=ranked,
+        rows_reference=ref_frame.height,
+        rows_current=cur_frame.height,
+        skipped=tuple(skipped),
+    )
+
+
+def _cross_validate(
+    x: np.ndarray, y: np.ndarray, categorical: list[bool], folds: int, n_repeats: int, seed: int
+) -> tuple[np.ndarray, tuple[float, ...], tuple[np.ndarray, np.ndarray]]:
+    """Out-of-fold scores, per-fold AUCs, and permutation importances on the first fold."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.inspection import permutation_importance
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import StratifiedKFold
+
+    scores = np.zeros(len(y))
+    fold_aucs = []
+    importances: tuple[np.ndarray, np.ndarray] | None = None
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    for train, test in splitter.split(x, y):
+        model = HistGradientBoostingClassifier(
+            categorical_features=categorical, max_iter=MAX_TREES, random_state=seed
+        ).fit(x[train], y[train])
+        scores[test] = model.predict_proba(x[test])[:, 1]
+        fold_aucs.append(float(roc_auc_score(y[test], scores[test])))
+        if importances is None:  # the first fold's held-out rows explain what the model uses
+            permuted = permutation_importance(
+                model, x[test], y[test], scoring="roc_auc", n_repeats=n_repeats, random_state=seed
+            )
+            importances = (permuted.importances_mean, permuted.importances_std)
+    assert importances is not None
+    return scores, tuple(fold_aucs), importances
+
+
+def _hanley_mcneil_se(auc: float, positives: int, negatives: int) -> float:
+    """Standard error of a ROC AUC (Hanley & McNeil, 1982)."""
+    q1 = auc / (2 - auc)
+    q2 = 2 * auc**2 / (1 + auc)
+    variance = (
+        auc * (1 - auc) + (positives - 1) * (q1 - auc**2) + (negatives - 1) * (q2 - auc**2)
+    ) / (positives * negatives)
+    return math.sqrt(max(variance, 0.0))
+
+
+def reconstruction_drift(
+    reference: FrameLike,
+    current: FrameLike,
+    *,
+    columns: Sequence[str] | None = None,
+    ignore: Sequence[str] = (),
+    variance: float = 0.9,
+    sample_size: int = 50_000,
+    threshold: float = 0.1,
+    random_state: int = 0,
+) -> ReconstructionDrift:
+    """Fit PCA on half the reference; compare reconstruction error on the rest and on current.
+
+    Numeric columns are standardized with reference statistics and missing values set to the
+    reference median. Drift when the current error is at least ``1 + threshold`` times the
+    held-out reference error.
+    """
+    from sklearn.decomposition import PCA
+
+    ref_frame, _ = read_input(reference, "reference")
+    cur_frame, _ = read_input(current, "current")
+    features, _ = _feature_columns(ref_frame, cur_frame, columns, ignore)
+    numeric: list[tuple[str, ColumnKind]] = [
+        (n, k) for n, k in features if k in (ColumnKind.NUMERIC, ColumnKind.BOOLEAN)
+    ]
+    if len(numeric) < 2:
+        raise InvalidInputError(NO_NUMERIC)
+    ref = _encode(_sample(ref_frame, sample_size, random_state), numeric, {})
+    cur = _encode(_sample(cur_frame, sample_size, random_state + 1), numeric, {})
+    rng = np.random.default_rng(random_state)
+    fit_rows = rng.permutation(len(ref)) < len(ref) // 2
+    median, mean = np.nanmedian(ref[fit_rows], axis=0), np.nanmean(ref[fit_rows], axis=0)
+    scale = np.nanstd(ref[fit_rows], axis=0)
+    scale[~(scale > 0)] = 1.0
+
+    def standardize(values: np.ndarray) -> np.ndarray:
+        filled = np.where(np.isnan(values), median, values)
+        return np.nan_to_num((filled - mean) / scale)
+
+    pca = PCA(n_components=variance, random_state=random_state).fit(standardize(ref[fit_rows]))
+
+    def squared_errors(values: np.ndarray) -> np.ndarray:
+        z = standardize(values)
+        return np.asarray((z - pca.inverse_transform(pca.transform(z))) ** 2)
+
+    ref_errors, cur_errors = squared_errors(ref[~fit_rows]), squared_errors(cur)
+    ref_error, cur_error = float(ref_errors.mean()), float(cur_errors.mean())
+    ratio = cur_error / ref_error if ref_error > 0 else (math.inf if cur_error > 0 else 1.0)
+    per_column = sorted(
+        zip([n for n, _ in numeric], ref_errors.mean(axis=0), cur_errors.mean(axis=0), strict=True),
+        key=lambda t: t[1] - t[2],
+    )
+    return ReconstructionDrift(
+        reference_error=ref_error,
+        current_error=cur_error,
+        ratio=float(ratio),
+        threshold=threshold,
+        drift=bool(ratio >= 1 + threshold),
+        components=int(pca.n_components_),
+        column_errors=tuple((n, float(r), float(c)) for n, r, c in per_column),
+    )

@@ -1,0 +1,266 @@
+"""Results of a drift comparison: a :class:`ColumnDrift` per column in a :class:`DriftReport`."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from mlops_notebooks.drift.summaries import ColumnSummary
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from mlops_notebooks.drift.performance import PerformanceChange
+
+__all__ = ["ColumnDrift", "ColumnRole", "ColumnStatus", "DriftReport"]
+
+ColumnStatus = Literal["compared", "kind_mismatch", "empty", "skipped", "failed"]
+ColumnRole = Literal["feature", "target", "prediction"]
+# Category lists in reports are cut to this many names.
+MAX_LISTED_CATEGORIES = 20
+
+
+@dataclass(frozen=True)
+class ColumnDrift:
+    """Drift result of one column.
+
+    Attributes
+    ----------
+    column, kind, method : str
+        Column name, its kind (``numeric``, ``categorical``, …) and the method used.
+    statistic : float or None
+        The method's statistic (None when the column was not compared).
+    p_value : float or None
+        P-value for hypothesis tests, after multiple-testing correction when one was asked for.
+    threshold : float or None
+        Threshold applied (p-value level or distance).
+    drift : bool
+        Whether the column drifted. A column whose kind changed, or whose values became all
+        missing in one data set, counts as drifted.
+    status : str
+        ``compared``, ``kind_mismatch``, ``empty`` (all missing in both), ``skipped``
+        (identifier, text or datetime columns) or ``failed`` (the method could not run).
+    note : str
+        Human-readable remark (infinite values dropped, new categories, …); empty if none.
+    role : str
+        ``feature``, ``target`` or ``prediction``.
+    raw_p_value : float or None
+        P-value before multiple-testing correction.
+    missing_share_reference, missing_share_current : float
+        Share of missing values in each data set.
+    new_categories, vanished_categories : tuple of str
+        Categories seen only in current / only in reference (at most 20 listed).
+    reference, current : ColumnSummary or None
+        The summaries, for drawing and for exporting histograms.
+    """
+
+    column: str
+    kind: str
+    method: str | None
+    statistic: float | None
+    p_value: float | None
+    threshold: float | None
+    drift: bool
+    status: ColumnStatus = "compared"
+    note: str = ""
+    role: ColumnRole = "feature"
+    raw_p_value: float | None = None
+    missing_share_reference: float = 0.0
+    missing_share_current: float = 0.0
+    new_categories: tuple[str, ...] = ()
+    vanished_categories: tuple[str, ...] = ()
+    reference: ColumnSummary | None = field(default=None, repr=False)
+    current: ColumnSummary | None = field(default=None, repr=False)
+
+    @property
+    def compared(self) -> bool:
+        """True when the column counts towards the share of drifted columns."""
+        return self.status in ("compared", "kind_mismatch", "failed")
+
+    def to_dict(self, *, summaries: bool = False) -> dict[str, Any]:
+        """Plain-Python form (JSON-safe: non-finite numbers become None)."""
+        out: dict[str, Any] = {
+            "column": self.column,
+            "kind": self.kind,
+            "method": self.method,
+            "statistic": _clean(self.statistic),
+            "p_value": _clean(self.p_value),
+            "threshold": _clean(self.threshold),
+            "drift": self.drift,
+            "status": self.status,
+            "note": self.note,
+            "role": self.role,
+            "raw_p_value": _clean(self.raw_p_value),
+            "missing_share_reference": self.missing_share_reference,
+            "missing_share_current": self.missing_share_current,
+            "new_categories": list(self.new_categories),
+            "vanished_categories": list(self.vanished_categories),
+        }
+        if summaries:
+            out["reference_summary"] = self.reference.to_dict() if self.reference else None
+            out["current_summary"] = self.current.to_dict() if self.current else None
+        return out
+
+
+def _clean(value: float | None) -> float | None:
+    if value is None or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+@dataclass(frozen=True)
+class DriftReport:
+    """Result of :func:`mlops_notebooks.drift.compare`.
+
+    Attributes
+    ----------
+    columns : tuple of ColumnDrift
+        One entry per column present in both data sets, in the reference's order.
+    dataset_drift : bool
+        True when ``share_of_drifted_columns >= drift_share``.
+    share_of_drifted_columns : float
+        Drifted columns / compared columns (features only; target and prediction excluded).
+    drift_share : float
+        The threshold used for ``dataset_drift``.
+    reference_rows, current_rows : int
+        Rows in each data set.
+    correction : str or None
+        Multiple-testing correction applied to p-values (``bonferroni``, ``bh``) or None.
+    only_in_reference, only_in_current : tuple of str
+        Columns present in one data set only (not compared).
+    reference_provenance, current_provenance : dict or None
+        Where each data set came from, when known.
+    performance : PerformanceChange or None
+        Model performance in each data set, when labels and predictions exist in both.
+    """
+
+    columns: tuple[ColumnDrift, ...]
+    dataset_drift: bool
+    share_of_drifted_columns: float
+    drift_share: float
+    reference_rows: int
+    current_rows: int
+    correction: str | None = None
+    only_in_reference: tuple[str, ...] = ()
+    only_in_current: tuple[str, ...] = ()
+    reference_provenance: dict[str, Any] | None = None
+    current_provenance: dict[str, Any] | None = None
+    performance: PerformanceChange | None = None
+
+    @property
+    def number_of_columns(self) -> int:
+        """Feature columns that count towards the share of drifted columns."""
+        return sum(c.compared and c.role == "feature" for c in self.columns)
+
+    @property
+    def drifted_columns(self) -> tuple[str, ...]:
+        """Names of the drifted feature columns, most drifted first (by rank in the table)."""
+        return tuple(c.column for c in self.ranked() if c.drift and c.role == "feature")
+
+    def __getitem__(self, column: str) -> ColumnDrift:
+        for result in self.columns:
+            if result.column == column:
+                return result
+        raise KeyError(column)
+
+    def ranked(self) -> list[ColumnDrift]:
+        """Columns ordered by how far they are past their threshold (most drifted first)."""
+        return sorted(self.columns, key=_drift_strength, reverse=True)
+
+    def to_dict(self, *, summaries: bool = False) -> dict[str, Any]:
+        """The JSON document written by ``mlops-nb drift --json``."""
+        return {
+            "dataset_drift": self.dataset_drift,
+            "share_of_drifted_columns": self.share_of_drifted_columns,
+            "drift_share": self.drift_share,
+            "number_of_columns": self.number_of_columns,
+            "drifted_columns": list(self.drifted_columns),
+            "correction": self.correction,
+            "reference_rows": self.reference_rows,
+            "current_rows": self.current_rows,
+            "only_in_reference": list(self.only_in_reference),
+            "only_in_current": list(self.only_in_current),
+            "columns": [c.to_dict(summaries=summaries) for c in self.columns],
+            "reference": self.reference_provenance or {},
+            "current": self.current_provenance or {},
+            "performance": self.performance.to_dict() if self.performance else None,
+        }
+
+    def to_json(self, *, summaries: bool = False, indent: int = 2) -> str:
+        """:meth:`to_dict` as JSON text (strict JSON: no NaN)."""
+        return json.dumps(
+            self.to_dict(summaries=summaries), indent=indent, allow_nan=False, default=str
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per column, most drifted first."""
+        import pandas as pd
+
+        keys = (
+            "column",
+            "kind",
+            "role",
+            "method",
+            "statistic",
+            "p_value",
+            "threshold",
+            "drift",
+            "status",
+            "missing_share_reference",
+            "missing_share_current",
+            "note",
+        )
+        rows = [{k: c.to_dict()[k] for k in keys} for c in self.ranked()]
+        return pd.DataFrame(rows, columns=list(keys))
+
+    def summary_line(self) -> str:
+        """One sentence: whether the data set drifted and which columns did."""
+        drifted = self.drifted_columns
+        verdict = "DRIFT" if self.dataset_drift else "no dataset drift"
+        return (
+            f"{verdict}: {len(drifted)} of {self.number_of_columns}"
+            f" columns drifted (share {self.share_of_drifted_columns:.2f}, "
+            f"threshold {self.drift_share:.2f})"
+        )
+
+    def _repr_html_(self) -> str:
+        from mlops_notebooks.drift.html import report_table_html
+
+        return report_table_html(self)
+
+    def to_html(self, *, images: bool = True) -> str:
+        """A standalone HTML page: verdict, table and (optionally) the ranked bar chart."""
+        from mlops_notebooks.drift.html import report_page_html
+
+        return report_page_html(self, images=images)
+
+    def plot(self, ax: Axes | None = None, *, top: int = 20) -> Axes:
+        """Ranked bar chart of each column's statistic relative to its threshold."""
+        from mlops_notebooks.drift.plots import plot_ranked
+
+        return plot_ranked(self, ax=ax, top=top)
+
+    def plot_distributions(
+        self, columns: list[str] | None = None, *, top: int = 6, max_points: int = 40
+    ) -> Figure:
+        """Reference vs current distribution overlays (default: the ``top`` most drifted)."""
+        from mlops_notebooks.drift.plots import plot_distributions
+
+        return plot_distributions(self, columns=columns, top=top, max_points=max_points)
+
+
+def _drift_strength(result: ColumnDrift) -> float:
+    """How far past its threshold a column is: >1 drifted; comparable across methods."""
+    if result.status == "kind_mismatch" or (result.drift and result.statistic is None):
+        return math.inf
+    if result.statistic is None or result.threshold is None:
+        return -math.inf
+    if result.p_value is not None:
+        # -log10(p) / -log10(threshold): 1 at the threshold, larger when more significant.
+        p_value = max(result.p_value, 1e-300)
+        return math.log10(p_value) / math.log10(result.threshold) if result.threshold < 1 else 0.0
+    return result.statistic / result.threshold if result.threshold > 0 else result.statistic

@@ -1,0 +1,307 @@
+"""Drift over time: the current data split into windows, each compared with the reference."""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from mlops_notebooks._frames import FrameLike
+from mlops_notebooks.drift.comparison import compare, read_input
+from mlops_notebooks.drift.methods import MethodInput, get_method
+from mlops_notebooks.drift.summaries import finite_values, plan_column, summarize
+from mlops_notebooks.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import polars as pl
+    from matplotlib.axes import Axes
+
+    from mlops_notebooks.drift.report import ColumnDrift, DriftReport
+
+__all__ = ["WindowedDrift", "drift_over_time"]
+
+MISSING_TIME_COLUMN = "time column {name!r} is not in current data"
+NOT_A_TIME_COLUMN = "time column {name!r} must hold dates or datetimes, not {dtype}"
+BAD_EVERY = "every must be a polars duration such as '1d', '1w', '1mo' or a positive row count"
+
+
+@dataclass(frozen=True)
+class WindowedDrift:
+    """Per-window drift statistics of each column against the reference.
+
+    Attributes
+    ----------
+    windows : tuple of str
+        Window labels (start time, or ``rows a–b``), in time order.
+    rows : tuple of int
+        Rows of current data in each window.
+    columns : tuple of str
+        Compared columns.
+    methods, thresholds : tuple
+        Method and threshold per column (the ones the overall comparison chose).
+    statistics, p_values : numpy.ndarray, shape (n_columns, n_windows)
+        Statistic and p-value (NaN when the method has none or the window has no value).
+    drift : numpy.ndarray of bool, shape (n_columns, n_windows)
+        Drift decision per column and window (False where nothing could be computed).
+    drift_share : float
+        Share of drifted columns at which a window counts as drifted.
+    overall : DriftReport
+        The comparison of the whole current data set.
+    skipped_windows : tuple of str
+        Windows left out because they had fewer than ``min_rows`` rows.
+    """
+
+    windows: tuple[str, ...]
+    rows: tuple[int, ...]
+    columns: tuple[str, ...]
+    methods: tuple[str, ...]
+    thresholds: tuple[float, ...]
+    statistics: np.ndarray = field(repr=False)
+    p_values: np.ndarray = field(repr=False)
+    drift: np.ndarray = field(repr=False)
+    drift_share: float = 0.5
+    overall: DriftReport | None = field(default=None, repr=False)
+    skipped_windows: tuple[str, ...] = ()
+
+    @property
+    def first_drift(self) -> dict[str, str | None]:
+        """For each column, the first window in which it drifted (None: never)."""
+        out: dict[str, str | None] = {}
+        for i, column in enumerate(self.columns):
+            hits = np.flatnonzero(self.drift[i])
+            out[column] = self.windows[hits[0]] if len(hits) else None
+        return out
+
+    @property
+    def dataset_drift(self) -> np.ndarray:
+        """Per window: whether the share of drifted columns reached ``drift_share``."""
+        if not self.columns:
+            return np.zeros(len(self.windows), dtype=bool)
+        return np.asarray(self.drift.mean(axis=0) >= self.drift_share)
+
+    def strength_matrix(self) -> np.ndarray:
+        """Statistic relative to threshold (≥ 1: drift), shape (n_columns, n_windows)."""
+        out = np.full(self.statistics.shape, np.nan)
+        for i, threshold in enumerate(self.thresholds):
+            p_values = self.p_values[i]
+            if np.isfinite(p_values).any():
+                with np.errstate(divide="ignore"):
+                    out[i] = np.log10(np.maximum(p_values, 1e-300)) / math.log10(threshold)
+            else:
+                out[i] = self.statistics[i] / threshold
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """Long format: one row per column and window."""
+        import pandas as pd
+
+        n_windows = len(self.windows)
+        return pd.DataFrame(
+            {
+                "column": np.repeat(self.columns, n_windows),
+                "window": np.tile(self.windows, len(self.columns)),
+                "rows": np.tile(self.rows, len(self.columns)),
+                "method": np.repeat(self.methods, n_windows),
+                "statistic": self.statistics.ravel(),
+                "p_value": self.p_values.ravel(),
+                "threshold": np.repeat(self.thresholds, n_windows),
+                "drift": self.drift.ravel(),
+            }
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-Python form (NaN becomes None)."""
+        clean = [[None if not np.isfinite(v) else float(v) for v in row] for row in self.statistics]
+        return {
+            "windows": list(self.windows),
+            "rows": list(self.rows),
+            "columns": list(self.columns),
+            "methods": list(self.methods),
+            "thresholds": list(self.thresholds),
+            "statistics": clean,
+            "drift": self.drift.tolist(),
+            "first_drift": self.first_drift,
+            "dataset_drift": self.dataset_drift.tolist(),
+        }
+
+    def to_json(self) -> str:
+        """:meth:`to_dict` as JSON text."""
+        return json.dumps(self.to_dict(), indent=2, allow_nan=False)
+
+    def plot(self, ax: Axes | None = None) -> Axes:
+        """Heatmap of columns × windows (see :func:`mlops_notebooks.drift.plots.plot_heatmap`)."""
+        from mlops_notebooks.drift.plots import plot_heatmap
+
+        return plot_heatmap(self, ax=ax)
+
+    def _repr_html_(self) -> str:
+        drifted = int(self.dataset_drift.sum())
+        rows = "".join(
+            f"<tr><td>{html.escape(c)}</td><td>{html.escape(m)}</td>"
+            f"<td>{html.escape(w or 'never')}</td><td>{int(self.drift[i].sum())}</td></tr>"
+            for i, (c, m, w) in enumerate(
+                zip(self.columns, self.methods, self.first_drift.values(), strict=True)
+            )
+        )
+        return (
+            f"<p>{len(self.windows)} windows; {drifted} with dataset drift.</p>"
+            "<table><tr><th>column</th><th>method</th><th>first drifted window</th>"
+            f"<th>drifted windows</th></tr>{rows}</table>"
+        )
+
+
+def drift_over_time(
+    reference: FrameLike,
+    current: FrameLike,
+    *,
+    time_column: str | None = None,
+    every: str | int = "1w",
+    columns: Sequence[str] | None = None,
+    ignore: Sequence[str] = (),
+    methods: Mapping[str, str] | None = None,
+    kind_methods: Mapping[str, str] | None = None,
+    thresholds: Mapping[str, float] | None = None,
+    drift_share: float = 0.5,
+    min_rows: int = 100,
+) -> WindowedDrift:
+    """Split ``current`` into windows and compare each with ``reference``, column by column.
+
+    Each column keeps the method and threshold that the comparison of the whole current data
+    chose, so windows are comparable with each other; summaries share bins with that comparison.
+
+    Parameters
+    ----------
+    reference, current : frame or data ref
+        As for :func:`~mlops_notebooks.drift.compare`.
+    time_column : str, optional
+        Datetime column of ``current`` that defines windows; required when ``every`` is a
+        duration. Always left out of the comparison.
+    every : str or int, default "1w"
+        A polars duration (``"1d"``, ``"1w"``, ``"1mo"``) or a number of rows per window.
+    columns, ignore, methods, kind_methods, thresholds, drift_share
+        As for :func:`~mlops_notebooks.drift.compare`.
+    min_rows : int, default 100
+        Windows with fewer rows are left out (listed in ``skipped_windows``): a handful of
+        rows, such as a partial last day, would flag drift on noise.
+
+    Returns
+    -------
+    WindowedDrift
+
+    Raises
+    ------
+    InvalidInputError
+        Missing or non-datetime time column, bad ``every``, plus everything ``compare`` raises.
+    """
+    ref_frame, _ = read_input(reference, "reference")
+    cur_frame, _ = read_input(current, "current")
+    all_windows = _split(cur_frame, time_column, every)
+    windows = [(label, part) for label, part in all_windows if part.height >= min_rows]
+    skipped = tuple(label for label, part in all_windows if part.height < min_rows)
+    skip = [*ignore, time_column] if time_column else list(ignore)
+    overall = compare(
+        ref_frame,
+        cur_frame,
+        columns=columns,
+        ignore=skip,
+        methods=methods,
+        kind_methods=kind_methods,
+        thresholds=thresholds,
+        drift_share=drift_share,
+    )
+    compared = [r for r in overall.columns if r.status == "compared" and r.method]
+    shape = (len(compared), len(windows))
+    statistics, p_values = np.full(shape, np.nan), np.full(shape, np.nan)
+    drift = np.zeros(shape, dtype=bool)
+    for i, result in enumerate(compared):
+        _fill_column(result, ref_frame, cur_frame, windows, (statistics[i], p_values[i], drift[i]))
+    return WindowedDrift(
+        windows=tuple(label for label, _ in windows),
+        rows=tuple(frame.height for _, frame in windows),
+        columns=tuple(r.column for r in compared),
+        methods=tuple(str(r.method) for r in compared),
+        thresholds=tuple(float(r.threshold or 0.0) for r in compared),
+        statistics=statistics,
+        p_values=p_values,
+        drift=drift,
+        drift_share=drift_share,
+        overall=overall,
+        skipped_windows=skipped,
+    )
+
+
+def _fill_column(
+    result: ColumnDrift,
+    reference: pl.DataFrame,
+    current: pl.DataFrame,
+    windows: list[tuple[str, pl.DataFrame]],
+    out: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> None:
+    from mlops_notebooks._kinds import ColumnKind
+
+    column = result.column
+    method = get_method(str(result.method))
+    ref_series = reference.get_column(column)
+    plan = plan_column(column, ColumnKind(result.kind), ref_series, current.get_column(column))
+    ref_summary = result.reference or summarize(ref_series, plan)
+    ref_sample = finite_values(ref_series).to_numpy() if method.uses_samples else None
+    for j, (_, window) in enumerate(windows):
+        series = window.get_column(column)
+        summary = summarize(series, plan)
+        if summary.count == 0:
+            continue
+        sample = finite_values(series).to_numpy() if method.uses_samples else None
+        score = method.compute(MethodInput(ref_summary, summary, ref_sample, sample))
+        out[0][j] = score.statistic
+        out[1][j] = np.nan if score.p_value is None else score.p_value
+        out[2][j] = method.is_drift(score, float(result.threshold or 0.0)) and bool(
+            np.isfinite(score.statistic)
+        )
+
+
+def _split(
+    frame: pl.DataFrame, time_column: str | None, every: str | int
+) -> list[tuple[str, pl.DataFrame]]:
+    import polars as pl
+
+    if isinstance(every, int) and not isinstance(every, bool):
+        if every <= 0:
+            raise InvalidInputError(BAD_EVERY)
+        ordered = frame.sort(time_column) if time_column in frame.columns else frame
+        return [
+            (
+                f"rows {start:,}–{min(start + every, frame.height) - 1:,}",
+                ordered.slice(start, every),
+            )
+            for start in range(0, frame.height, every)
+        ]
+    if not isinstance(every, str) or not every.strip():
+        raise InvalidInputError(BAD_EVERY)
+    if time_column is None or time_column not in frame.columns:
+        raise InvalidInputError(MISSING_TIME_COLUMN.format(name=time_column))
+    dtype = frame.schema[time_column]
+    if not dtype.is_temporal() or dtype in (pl.Duration, pl.Time):
+        raise InvalidInputError(NOT_A_TIME_COLUMN.format(name=time_column, dtype=dtype))
+    try:
+        keyed = frame.with_columns(pl.col(time_column).dt.truncate(every).alias("__window__"))
+    except pl.exceptions.PolarsError as err:
+        raise InvalidInputError(BAD_EVERY) from err
+    keyed = keyed.filter(pl.col("__window__").is_not_null()).sort("__window__")
+    parts = keyed.partition_by("__window__", maintain_order=True, as_dict=True)
+    return [(_label(key[0]), part.drop("__window__")) for key, part in parts.items()]
+
+
+def _label(start: Any) -> str:
+    """A short window label: the date alone when windows start at midnight."""
+    if isinstance(start, datetime):
+        if start.time() == time(0):
+            return start.strftime("%Y-%m-%d")
+        return start.strftime("%Y-%m-%d %H:%M")
+    return str(start)

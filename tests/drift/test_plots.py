@@ -1,0 +1,46 @@
+"""Charts draw on Agg without pyplot state; the HTML page embeds them."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pytest
+
+from mlops_notebooks.drift import compare, drift_over_time
+from mlops_notebooks.drift.plots import plot_overlay
+from tests.drift.conftest import make_frame
+
+
+@pytest.fixture
+def report(rng: np.random.Generator):  # type: ignore[no-untyped-def]
+    return compare(make_frame(rng, 1500), make_frame(rng, 1500, shift=1.0))
+
+
+def test_ranked_bar_chart_orders_by_strength(report) -> None:  # type: ignore[no-untyped-def]
+    ax = report.plot()
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[-1].split(" ")[0] == report.ranked()[0].column  # most drifted at the top
+    assert len(ax.patches) == 6
+
+
+def test_distribution_overlays(report) -> None:  # type: ignore[no-untyped-def]
+    figure = report.plot_distributions(top=3)
+    visible = [ax for ax in figure.axes if ax.get_visible()]
+    assert len(visible) == 3
+    ax = plot_overlay(report["c_shifted"].reference, report["c_shifted"].current)
+    heights = [p.get_height() for p in ax.patches]
+    assert sum(heights) == pytest.approx(2.0)  # two sets of shares, each summing to 1
+
+
+def test_heatmap(rng: np.random.Generator) -> None:
+    result = drift_over_time(make_frame(rng, 3000), make_frame(rng, 3000, shift=1.0), every=1000)
+    ax = result.plot()
+    assert ax.images[0].get_array().shape == (len(result.columns), 3)
+
+
+def test_html_page_embeds_images(report) -> None:  # type: ignore[no-untyped-def]
+    page = report.to_html()
+    assert page.count("data:image/png;base64,") == 2
