@@ -11,6 +11,7 @@ import html
 import io
 import json
 import math
+import sys
 from typing import Any
 
 import numpy as np
@@ -113,3 +114,49 @@ def jsonable(value: Any) -> Any:
 def dumps(value: Any) -> str:
     """JSON text of :func:`jsonable` ``(value)``."""
     return json.dumps(jsonable(value), indent=2, allow_nan=False)
+
+
+def new_figure(size: tuple[float, float] = (6, 4)) -> Any:
+    """Return a new :class:`matplotlib.figure.Figure`, made without pyplot.
+
+    Every ``plot()`` in the package returns a figure built this way: no global pyplot state and
+    nothing left open in long-running processes; a notebook cell that returns it shows it once;
+    ``figure.savefig(path)`` writes it.
+    """
+    _enable_notebook_display()
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=size, layout="constrained")
+
+
+def new_axes(ax: Any = None, size: tuple[float, float] = (6, 4)) -> Any:
+    """Return ``ax``, or the single Axes of a :func:`new_figure`."""
+    if ax is not None:
+        return ax
+    return new_figure(size).add_subplot()
+
+
+def _enable_notebook_display() -> None:
+    """Let Jupyter show a pyplot-free figure.
+
+    The inline backend registers its PNG formatter for figures only once its module is imported,
+    which pyplot does lazily, on the first pyplot figure. Import it here when it is the backend.
+    """
+    if "IPython" not in sys.modules:
+        return
+    import matplotlib
+
+    try:
+        backend = str(matplotlib.get_backend(auto_select=False))
+    except TypeError:  # matplotlib < 3.10
+        backend = str(matplotlib.rcParams["backend"])
+    if backend in ("inline", "module://matplotlib_inline.backend_inline"):
+        import matplotlib_inline.backend_inline  # noqa: F401  (registers the figure formatter)
+
+
+def figure_of(ax: Any) -> Any:
+    """The top-level :class:`~matplotlib.figure.Figure` that ``ax`` is drawn on."""
+    figure = ax.get_figure(root=True)
+    if figure is None:  # an Axes always belongs to a figure once created
+        raise RuntimeError("the Axes is not attached to a figure")
+    return figure

@@ -8,6 +8,7 @@ matplotlib.use("Agg")
 
 import numpy as np
 import pytest
+from matplotlib.figure import Figure
 
 from mlops_notebooks.drift import compare, drift_over_time
 from mlops_notebooks.drift.plots import plot_overlay
@@ -20,7 +21,9 @@ def report(rng: np.random.Generator):  # type: ignore[no-untyped-def]
 
 
 def test_ranked_bar_chart_orders_by_strength(report) -> None:  # type: ignore[no-untyped-def]
-    ax = report.plot()
+    figure = report.plot()
+    assert isinstance(figure, Figure)
+    (ax,) = figure.axes
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels[-1].split(" ")[0] == report.ranked()[0].column  # most drifted at the top
     assert len(ax.patches) == 6
@@ -37,7 +40,7 @@ def test_distribution_overlays(report) -> None:  # type: ignore[no-untyped-def]
 
 def test_heatmap(rng: np.random.Generator) -> None:
     result = drift_over_time(make_frame(rng, 3000), make_frame(rng, 3000, shift=1.0), every=1000)
-    ax = result.plot()
+    ax = result.plot().axes[0]
     assert ax.images[0].get_array().shape == (len(result.columns), 3)
 
 

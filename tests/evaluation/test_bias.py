@@ -11,6 +11,7 @@ from fairlearn.metrics import (
     equalized_odds_difference,
     selection_rate,
 )
+from matplotlib.figure import Figure
 from sklearn.metrics import accuracy_score
 
 from mlops_notebooks.evaluation import assess_bias
@@ -69,7 +70,11 @@ def test_planted_gap_is_flagged(rng):
     flagged = report.flagged
     assert flagged["group"].to_list() == ["c"]
     assert flagged["difference_to_best"][0] == pytest.approx(-0.3, abs=0.04)
-    assert report.plot("accuracy") is not None
+    figure = report.plot("accuracy")
+    assert isinstance(figure, Figure)
+    assert (
+        len(figure.axes[0].patches) == report.by_group.filter(pl.col("metric") == "accuracy").height
+    )  # one bar per group
 
 
 def test_small_groups_neither_define_best_nor_get_flagged(rng):

@@ -6,6 +6,7 @@ import json
 
 import polars as pl
 import pytest
+from matplotlib.figure import Figure
 
 from mlops_notebooks.errors import InvalidInputError
 from mlops_notebooks.evaluation import evaluate
@@ -28,7 +29,9 @@ def test_binary_report_outputs(rng, tmp_path):
     assert "&lt;b&gt;target&lt;/b&gt;" in report._repr_html_()
     assert "<b>target</b>" not in report._repr_html_()
     for kind in report.available_plots():
-        assert report.plot(kind) is not None
+        figure = report.plot(kind)
+        assert isinstance(figure, Figure)
+        assert figure.axes and figure.axes[0].has_data()
     path = report.save_html(tmp_path / "report.html")
     assert path.read_text().count("<img") == len(report.available_plots())
 

@@ -128,5 +128,5 @@ def test_report_serialises_and_renders(rng):
     payload = report.to_dict()
     assert payload["segments"][0]["segment"] == report.segments["segment"][0]
     assert "&quot;EWR&quot;" in report._repr_html_()
-    ax = report.plot()
-    assert len(ax.patches) == len(report)
+    figure = report.plot()
+    assert len(figure.axes[0].patches) == len(report)

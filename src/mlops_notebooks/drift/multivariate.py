@@ -18,6 +18,7 @@ import numpy as np
 
 from mlops_notebooks._frames import FrameLike
 from mlops_notebooks._kinds import ColumnKind
+from mlops_notebooks._render import figure_of
 from mlops_notebooks.drift.comparison import _kind, read_input
 from mlops_notebooks.errors import InvalidInputError
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import polars as pl
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = [
     "DomainClassifierDrift",
@@ -127,7 +129,7 @@ class DomainClassifierDrift:
             f"{rows}</table>"
         )
 
-    def plot(self, ax: Axes | None = None, *, top: int = 15) -> Axes:
+    def plot(self, ax: Axes | None = None, *, top: int = 15) -> Figure:
         """Bar chart of permutation importances (drop in ROC AUC)."""
         from mlops_notebooks.drift.plots import new_figure
 
@@ -137,7 +139,7 @@ class DomainClassifierDrift:
         ax.barh([s[0] for s in shown], [s[1] for s in shown], xerr=[s[2] for s in shown])
         ax.set_xlabel("drop in ROC AUC when the feature is shuffled")
         ax.set_title(f"What tells current from reference (AUC {self.auc:.3f})")
-        return ax
+        return figure_of(ax)
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,9 @@ CURRENT_COLOR = "#dd8452"
 
 def new_figure(width: float = 8.0, height: float = 4.0) -> tuple[Figure, Axes]:
     """A figure with one axes, created without pyplot's global state."""
-    from matplotlib.figure import Figure
+    from mlops_notebooks._render import new_figure
 
-    figure = Figure(figsize=(width, height), layout="constrained")
+    figure = new_figure((width, height))
     return figure, figure.add_subplot()
 
 
@@ -117,13 +117,13 @@ def plot_distributions(
     report: DriftReport, *, columns: list[str] | None = None, top: int = 6, max_points: int = 40
 ) -> Figure:
     """A grid of overlays for ``columns`` (default: the ``top`` most drifted compared columns)."""
-    from matplotlib.figure import Figure
+    from mlops_notebooks._render import new_figure
 
     chosen = columns or [r.column for r in report.ranked() if r.reference is not None][:top]
     results = [report[c] for c in chosen if report[c].reference is not None]
     n_cols = 2 if len(results) > 1 else 1
     n_rows = max(1, int(np.ceil(len(results) / n_cols)))
-    figure = Figure(figsize=(6 * n_cols, 3.4 * n_rows), layout="constrained")
+    figure = new_figure((6 * n_cols, 3.4 * n_rows))
     axes = np.atleast_1d(figure.subplots(n_rows, n_cols)).ravel()
     for ax, result in zip(axes, results, strict=False):
         statistic = f"{result.statistic:.3g}" if result.statistic is not None else "—"
@@ -141,7 +141,11 @@ def plot_heatmap(windowed: WindowedDrift, *, ax: Axes | None = None) -> Axes:
     if ax is None:
         _, ax = new_figure(10, max(3.0, 0.3 * len(windowed.columns)))
     matrix: Any = windowed.strength_matrix()
-    image = ax.imshow(np.minimum(matrix, 3.0), aspect="auto", cmap="RdYlBu_r", vmin=0, vmax=3)
+    from matplotlib.colors import TwoSlopeNorm
+
+    # Centre the colours on the threshold: blue cells did not drift, red cells did.
+    norm = TwoSlopeNorm(vmin=0.0, vcenter=1.0, vmax=3.0)
+    image = ax.imshow(np.minimum(matrix, 3.0), aspect="auto", cmap="RdBu_r", norm=norm)
     ax.set_yticks(range(len(windowed.columns)), windowed.columns, fontsize=7)
     step = max(1, len(windowed.windows) // 12)
     ticks = list(range(0, len(windowed.windows), step))

@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from mlops_notebooks._render import figure_of
 from mlops_notebooks.drift.summaries import ColumnSummary
 
 if TYPE_CHECKING:
@@ -238,11 +239,11 @@ class DriftReport:
 
         return report_page_html(self, images=images)
 
-    def plot(self, ax: Axes | None = None, *, top: int = 20) -> Axes:
+    def plot(self, ax: Axes | None = None, *, top: int = 20) -> Figure:
         """Ranked bar chart of each column's statistic relative to its threshold."""
         from mlops_notebooks.drift.plots import plot_ranked
 
-        return plot_ranked(self, ax=ax, top=top)
+        return figure_of(plot_ranked(self, ax=ax, top=top))
 
     def plot_distributions(
         self, columns: list[str] | None = None, *, top: int = 6, max_points: int = 40

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mlops_notebooks._frames import FrameLike
+from mlops_notebooks._render import figure_of
 from mlops_notebooks.drift.comparison import compare, read_input
 from mlops_notebooks.drift.methods import MethodInput, get_method
 from mlops_notebooks.drift.summaries import finite_values, plan_column, summarize
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import polars as pl
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
     from mlops_notebooks.drift.report import ColumnDrift, DriftReport
 
@@ -135,11 +137,11 @@ class WindowedDrift:
         """:meth:`to_dict` as JSON text."""
         return json.dumps(self.to_dict(), indent=2, allow_nan=False)
 
-    def plot(self, ax: Axes | None = None) -> Axes:
+    def plot(self, ax: Axes | None = None) -> Figure:
         """Heatmap of columns × windows (see :func:`mlops_notebooks.drift.plots.plot_heatmap`)."""
         from mlops_notebooks.drift.plots import plot_heatmap
 
-        return plot_heatmap(self, ax=ax)
+        return figure_of(plot_heatmap(self, ax=ax))
 
     def _repr_html_(self) -> str:
         drifted = int(self.dataset_drift.sum())

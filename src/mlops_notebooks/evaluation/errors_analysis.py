@@ -18,7 +18,7 @@ import polars as pl
 
 from mlops_notebooks._frames import FrameLike, to_polars
 from mlops_notebooks._io import write_text_atomic
-from mlops_notebooks._render import frame_to_html, section
+from mlops_notebooks._render import frame_to_html, new_axes, section
 from mlops_notebooks.errors import InvalidInputError
 
 from ._inputs import ModelOutputs, ProbabilitySpec, prepare_outputs
@@ -117,10 +117,7 @@ class ErrorAnalysis:
 
     def plot(self, feature: str, ax: Any = None) -> Any:
         """Mean error per bin/category of ``feature`` against the overall mean error."""
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            _, ax = plt.subplots(figsize=(6, 4))
+        ax = new_axes(ax, (6, 4))
         rows = self.by_feature.filter(pl.col("feature") == feature)
         if rows.height == 0:
             raise InvalidInputError(f"feature {feature!r} is not in this error analysis")
@@ -132,7 +129,7 @@ class ErrorAnalysis:
         ax.set_xlabel(f"mean {self.score}")
         ax.set_title(f"{self.score} by {feature}")
         ax.legend(loc="best")
-        return ax
+        return ax.figure
 
     def _repr_html_(self) -> str:
         title = (

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mlops_notebooks._render import new_axes
+
 if TYPE_CHECKING:
     from .results import BiasReport, EvaluationReport
 
@@ -14,11 +16,7 @@ __all__ = ["REPORT_PLOTS", "plot_metric_by_group"]
 
 
 def _axes(ax: Any) -> Any:
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=(6, 4))
-    return ax
+    return new_axes(ax, (6, 4))
 
 
 def _metrics(report: EvaluationReport, ax: Any) -> Any:

@@ -139,7 +139,7 @@ class EvaluationReport:
         return available
 
     def plot(self, kind: PlotKind = "metrics", ax: Any = None) -> Any:
-        """Draw one view and return the matplotlib Axes.
+        """Draw one view and return its matplotlib Figure (drawn into ``ax`` when given).
 
         Parameters
         ----------
@@ -152,7 +152,7 @@ class EvaluationReport:
             raise InvalidInputError(
                 PLOT_UNAVAILABLE.format(kind=kind, available=self.available_plots())
             )
-        return plots.REPORT_PLOTS[kind](self, ax)
+        return plots.REPORT_PLOTS[kind](self, ax).figure
 
     def _summary_html(self) -> str:
         title = (
@@ -179,13 +179,10 @@ class EvaluationReport:
 
     def to_html(self, figures: bool = True) -> str:
         """A standalone HTML page: the tables plus every available plot as an inline PNG."""
-        import matplotlib.pyplot as plt
-
         images = []
         if figures:
             for kind in self.available_plots():
-                figure, ax = plt.subplots(figsize=(6, 4))
-                self.plot(kind, ax=ax)  # type: ignore[arg-type]
+                figure = self.plot(kind)  # type: ignore[arg-type]
                 images.append(section(kind.replace("_", " "), figure_to_img_tag(figure)))
         return (
             "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Model evaluation</title>"
@@ -255,7 +252,7 @@ class BiasReport:
         from .plots import plot_metric_by_group
 
         metric = metric or self.by_group["metric"][0]
-        return plot_metric_by_group(self, metric, grouping, ax)
+        return plot_metric_by_group(self, metric, grouping, ax).figure
 
     def _repr_html_(self) -> str:
         note = (

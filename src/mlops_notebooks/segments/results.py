@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 
 from mlops_notebooks._io import write_text_atomic
-from mlops_notebooks._render import frame_to_html
+from mlops_notebooks._render import frame_to_html, new_axes
 
 __all__ = ["SegmentReport"]
 
@@ -85,10 +85,7 @@ class SegmentReport:
         """Mean score of each segment with its interval, against the overall mean."""
         import numpy as np
 
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            _, ax = plt.subplots(figsize=(7, 0.5 * max(self.segments.height, 2) + 1))
+        ax = new_axes(ax, (7, 0.5 * max(self.segments.height, 2) + 1))
         frame = self.segments
         positions = np.arange(frame.height)
         mean = frame["mean_score"].to_numpy()
@@ -100,7 +97,7 @@ class SegmentReport:
         ax.set_xlabel(f"mean {self.score} ({self.confidence:.0%} interval)")
         ax.set_title("Problem segments" if frame.height else "No significant segment")
         ax.legend(loc="best")
-        return ax
+        return ax.figure
 
     def _repr_html_(self) -> str:
         summary = (

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
+from mlops_notebooks._render import new_axes
 from mlops_notebooks.errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -36,11 +37,7 @@ SUMMARY_METRICS = ("accuracy", "balanced_accuracy", "f1", "macro_f1", "roc_auc",
 
 
 def _axes(ax: Any, size: tuple[float, float] = (7, 4)) -> Any:
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=size)
-    return ax
+    return new_axes(ax, size)
 
 
 def _errorbars(values: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
@@ -96,17 +93,17 @@ def _calibration(evaluations: ModelEvaluations, ax: Any) -> Any:
 
 
 def _confusion(evaluations: ModelEvaluations, ax: Any) -> Any:
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
     from sklearn.metrics import ConfusionMatrixDisplay
 
     reports = [(m, r) for m, r in evaluations.reports.items() if r.confusion is not None]
-    figure, axes = plt.subplots(1, len(reports), figsize=(4 * len(reports), 3.8), squeeze=False)
+    figure = Figure(figsize=(4 * len(reports), 3.8), layout="constrained")
+    axes = figure.subplots(1, len(reports), squeeze=False)
     for axis, (model, report) in zip(axes[0], reports, strict=True):
         assert report.confusion is not None
         display = ConfusionMatrixDisplay(report.confusion, display_labels=list(report.classes))
         display.plot(ax=axis, colorbar=False, values_format="d")
         axis.set_title(model, fontsize="small")
-    figure.tight_layout()
     return figure
 
 
