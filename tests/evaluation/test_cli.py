@@ -35,9 +35,17 @@ def test_evaluate_command(rng, tmp_path, capsys):
         ]
     )
     assert code == 0
-    printed = json.loads(capsys.readouterr().out)
-    assert printed[0]["metric"] == "accuracy"
+    printed = capsys.readouterr().out.splitlines()
     payload = json.loads((tmp_path / "e.json").read_text())
+    accuracy = payload["metrics"][0]
+    assert accuracy["metric"] == "accuracy"
+    assert printed[1] == (
+        f"{'accuracy':<20} {accuracy['value']:>9.4f}   "
+        f"[{accuracy['ci_low']:.4f}, {accuracy['ci_high']:.4f}]"
+    )
+    assert any(
+        line.startswith("origin: 3 groups, demographic parity difference ") for line in printed
+    )
     assert payload["bias"]["summary"][0]["grouping"] == "origin"
     assert (tmp_path / "e.html").read_text().startswith("<!DOCTYPE html>")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -12,7 +13,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="metrics of model outputs with bootstrap intervals, optionally per group",
         description=(
             "Evaluate predictions in DATA (file path or data ref) against the target. Prints "
-            "the headline metrics as JSON; with --group also fairlearn metrics per group."
+            "the headline metrics with bootstrap intervals; with --group also the fairness gaps "
+            "per grouping (fairlearn) and the flagged groups. --json/--html write full reports."
         ),
     )
     parser.add_argument("data", metavar="DATA")
@@ -33,9 +35,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    import os
-
-    os.environ.setdefault("MPLBACKEND", "Agg")
     from mlops_notebooks._frames import to_polars
     from mlops_notebooks._io import write_text_atomic
     from mlops_notebooks.evaluation import assess_bias, evaluate
@@ -68,5 +67,37 @@ def handle(args: argparse.Namespace) -> int:
         if bias is not None:
             body = body.replace("</body>", f"{bias._repr_html_()}</body>")
         write_text_atomic(args.html, body)
-    print(json.dumps(report.to_dict()["metrics"], indent=2))
+    print(_metrics_table(report))
+    if bias is not None:
+        print()
+        print(_bias_summary(bias))
     return 0
+
+
+def _metrics_table(report: Any) -> str:
+    lines = [f"{'metric':<20} {'value':>9}   {report.confidence:.0%} interval"]
+    for metric, value, low, high in report.metrics.select(
+        "metric", "value", "ci_low", "ci_high"
+    ).iter_rows():
+        interval = f"[{low:.4f}, {high:.4f}]" if low is not None and high is not None else "-"
+        lines.append(f"{metric:<20} {value:>9.4f}   {interval}")
+    return "\n".join(lines)
+
+
+def _bias_summary(bias: Any) -> str:
+    lines = []
+    for row in bias.summary.iter_rows(named=True):
+        lines.append(
+            f"{row['grouping']}: {row['n_groups']} groups, demographic parity difference "
+            f"{row['demographic_parity_difference']:.4f}, equalized odds difference "
+            f"{row['equalized_odds_difference']:.4f}"
+        )
+    flagged = bias.flagged
+    if flagged.height == 0:
+        lines.append(f"no group's gap to the best group exceeds {bias.threshold:g}")
+    for row in flagged.iter_rows(named=True):
+        lines.append(
+            f"flagged: {row['grouping']} = {row['group']}: {row['metric']} {row['value']:.4f} "
+            f"({row['difference_to_best']:+.4f} to the best group)"
+        )
+    return "\n".join(lines)
