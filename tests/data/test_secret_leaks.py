@@ -97,3 +97,48 @@ def test_no_secret_anywhere(
     messages = " ".join(produced)
     assert "memory://***/missing.csv" in messages  # the token was scrubbed, not dropped
     assert "analyst:***@127.0.0.1" in messages
+
+
+@pytest.mark.notebook
+def test_no_secret_in_an_executed_notebook_report_or_parameters_file(
+    leak_catalog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from mlops_notebooks.errors import ExecutionFailedError
+    from mlops_notebooks.runner import run_notebook
+
+    monkeypatch.setenv("PG_PASSWORD", PG_PASSWORD)
+    monkeypatch.setenv("API_TOKEN", TOKEN)
+    monkeypatch.setenv("MLOPS_NB_CATALOG", str(leak_catalog))
+    parameters = new_code_cell('ref = "orders"')
+    parameters.metadata["tags"] = ["parameters"]
+    cells = [
+        parameters,
+        new_code_cell(
+            "from mlops_notebooks.data import list_catalog, load_dataset\n"
+            "orders = load_dataset(ref)\norders"
+        ),
+        new_code_cell("list_catalog()"),
+        new_code_cell("print(orders.provenance.to_json())"),
+        new_code_cell("load_dataset('down')"),  # fails: the traceback lands in the report
+    ]
+    notebook = tmp_path / "leaky.ipynb"
+    nbformat.write(
+        new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "language": "python",
+                                                           "display_name": "Python 3"}}),
+        notebook,
+    )  # fmt: skip
+    with pytest.raises(ExecutionFailedError) as info:
+        run_notebook(notebook, parameters={"ref": "orders"}, output_dir=tmp_path / "reports")
+    assert "DataSourceError" in str(info.value)
+    produced = [str(info.value)]
+    run_dir = Path(info.value.html_report or "").parent
+    files = sorted(p for p in run_dir.iterdir() if p.is_file())
+    assert {p.suffix for p in files} == {".ipynb", ".html", ".yaml"}
+    produced += [p.read_text() for p in files]
+    assert "analyst:***@127.0.0.1" in produced[2]  # the report shows the masked source
+    for secret in (PG_PASSWORD, TOKEN):
+        assert not [p.name for p, text in zip(files, produced[1:], strict=True) if secret in text]
+        assert secret not in produced[0]
