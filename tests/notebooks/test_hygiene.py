@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -31,3 +33,11 @@ def test_notebook_uses_the_neutral_kernel_and_no_private_imports(path):
             assert "def " not in cell.source, "notebooks call the library; no function definitions"
             assert "import mlops_notebooks._" not in cell.source
             assert "from mlops_notebooks._" not in cell.source
+
+
+def test_notebooks_are_exactly_what_nbstripout_commits():
+    nbstripout = Path(sys.executable).with_name("nbstripout")
+    result = subprocess.run(
+        [str(nbstripout), "--verify", *map(str, NOTEBOOKS)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
