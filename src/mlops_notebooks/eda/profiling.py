@@ -1,0 +1,251 @@
+"""``profile(data)``: a typed summary of a data set — overview, per-column statistics, warnings.
+
+The work is a handful of polars passes over all columns at once (see
+:mod:`mlops_notebooks.eda.compute`); correlations reuse the inferred kinds
+(:mod:`mlops_notebooks.eda.association`). Nothing here prints or draws.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from mlops_notebooks._frames import FrameLike, to_polars
+from mlops_notebooks._io import write_text_atomic
+from mlops_notebooks._kinds import infer_kinds
+from mlops_notebooks.eda.association import CorrelationReport, compute_correlations
+from mlops_notebooks.eda.compute import count_duplicate_rows, normalize, summarize_columns
+from mlops_notebooks.eda.summaries import ColumnProfile
+from mlops_notebooks.eda.warnings import (
+    DatasetOverview,
+    ProfileWarning,
+    WarningThresholds,
+    collect_warnings,
+)
+from mlops_notebooks.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    import polars as pl
+    from matplotlib.figure import Figure
+
+__all__ = ["DataProfile", "profile"]
+
+UNKNOWN_COLUMN = "column {column!r} is not in the profile; columns: {valid}"
+# Object columns are checked for mixed value types on up to this many non-null values.
+MIXED_TYPE_SAMPLE = 100_000
+
+
+@dataclass(frozen=True, eq=False)
+class DataProfile:
+    """The profile of a data set, returned by :func:`profile`.
+
+    Attributes
+    ----------
+    overview : DatasetOverview
+        Rows, columns, memory, duplicated rows, columns per kind.
+    columns : tuple of ColumnProfile
+        One entry per column, in the data's order.
+    warnings : tuple of ProfileWarning
+        Findings with the threshold each used.
+    thresholds : WarningThresholds
+        The thresholds in force.
+    correlations : CorrelationReport or None
+        Pairwise associations, when requested.
+    """
+
+    overview: DatasetOverview
+    columns: tuple[ColumnProfile, ...]
+    warnings: tuple[ProfileWarning, ...]
+    thresholds: WarningThresholds = field(default_factory=WarningThresholds)
+    correlations: CorrelationReport | None = None
+
+    def column(self, name: str) -> ColumnProfile:
+        """The profile of one column by name."""
+        for column in self.columns:
+            if column.name == name:
+                return column
+        valid = [c.name for c in self.columns]
+        raise InvalidInputError(UNKNOWN_COLUMN.format(column=name, valid=valid))
+
+    def to_frame(self) -> pl.DataFrame:
+        """One row per column with the headline statistics (missing, distinct, quantiles…)."""
+        import polars as pl
+
+        rows = []
+        for column in self.columns:
+            row: dict[str, Any] = {
+                key: value
+                for key, value in column.to_dict().items()
+                if not isinstance(value, dict | list)
+            }
+            if column.numeric is not None:
+                row.update(column.numeric.to_dict())
+            if column.categorical is not None:
+                top = column.categorical.top(1)
+                row["top_value"], row["top_count"] = top[0] if top else (None, None)
+            rows.append(row)
+        return pl.DataFrame(rows, infer_schema_length=None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready nested dictionary of everything in the profile."""
+        return {
+            "overview": {**vars(self.overview), "duplicate_share": self.overview.duplicate_share},
+            "columns": [column.to_dict() for column in self.columns],
+            "warnings": [warning.to_dict() for warning in self.warnings],
+            "thresholds": dict(vars(self.thresholds)),
+            "correlations": None if self.correlations is None else self.correlations.to_dict(),
+        }
+
+    def to_json(self, **kwargs: Any) -> str:
+        """:meth:`to_dict` as JSON (NaN and infinities written as ``null``)."""
+        return json.dumps(_finite(self.to_dict()), **kwargs)
+
+    def save_json(self, path: str | os.PathLike[str]) -> None:
+        """Write :meth:`to_json` to ``path`` atomically."""
+        write_text_atomic(path, self.to_json(indent=2))
+
+    def to_html(self) -> str:
+        """A standalone HTML report (every name and value escaped)."""
+        from mlops_notebooks.eda.html import profile_document
+
+        return profile_document(self)
+
+    def save_html(self, path: str | os.PathLike[str]) -> None:
+        """Write :meth:`to_html` to ``path`` atomically."""
+        write_text_atomic(path, self.to_html())
+
+    def _repr_html_(self) -> str:
+        from mlops_notebooks.eda.html import profile_fragment
+
+        return profile_fragment(self)
+
+    def plot(self, columns: list[str] | None = None) -> Figure:
+        """Small multiples of every profiled column (quantile box, or top-value bars)."""
+        from mlops_notebooks.eda.plots import plot_profile
+
+        return plot_profile(self, columns)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value
+
+
+def profile(
+    data: FrameLike,
+    *,
+    correlations: bool = True,
+    target: str | None = None,
+    thresholds: WarningThresholds | None = None,
+    correlation_rows: int | None = 250_000,
+    spearman_rows: int | None = 100_000,
+) -> DataProfile:
+    """Profile a data set: overview, per-column statistics by kind, warnings, correlations.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame, polars.DataFrame, polars.LazyFrame or data ref
+        The data set. Column names become strings; duplicated names are an error.
+    correlations : bool, default True
+        Also compute pairwise associations (:func:`~mlops_notebooks.eda.association`).
+    target : str, optional
+        Target column for the correlations' ``with_target()`` view.
+    thresholds : WarningThresholds, optional
+        Thresholds of the warning rules (default: :class:`WarningThresholds()`).
+    correlation_rows : int or None, default 250000
+        Rows sampled (seeded) for the correlations when the data has more; ``None``: all.
+        Every other statistic always uses all rows.
+    spearman_rows : int or None, default 100000
+        Rows sampled for Spearman's rank correlation (``None``: all rows used).
+
+    Returns
+    -------
+    DataProfile
+
+    Raises
+    ------
+    InvalidInputError
+        For an unsupported input, duplicated column names, or an unknown or unusable target.
+
+    Notes
+    -----
+    Numeric statistics use finite values; NaN counts as missing and ±inf is counted apart.
+    Quantiles are exact with linear interpolation (numpy's default), skewness and kurtosis
+    follow pandas (bias-corrected, excess kurtosis), the standard deviation uses ``ddof=1``.
+
+    Examples
+    --------
+    >>> from mlops_notebooks.eda import profile
+    >>> result = profile(frame, target="is_delayed")  # doctest: +SKIP
+    >>> result.to_frame()  # doctest: +SKIP
+    """
+    mixed = _mixed_type_columns(data)
+    original = to_polars(data)
+    frame = normalize(original)
+    if target is not None and target not in frame.columns:
+        from mlops_notebooks.eda.association import UNKNOWN_TARGET
+
+        raise InvalidInputError(UNKNOWN_TARGET.format(target=target))
+    thresholds = thresholds or WarningThresholds()
+    kinds = infer_kinds(frame)
+    columns = [
+        replace(column, dtype=str(original.schema[column.name]))
+        for column in summarize_columns(frame, kinds)
+    ]
+    columns = [_with_mixed(column, mixed.get(column.name, ())) for column in columns]
+    counts: dict[str, int] = {}
+    for kind in kinds.values():
+        counts[str(kind)] = counts.get(str(kind), 0) + 1
+    overview = DatasetOverview(
+        rows=frame.height,
+        columns=frame.width,
+        memory_bytes=int(original.estimated_size()),
+        duplicate_rows=count_duplicate_rows(frame),
+        kinds=counts,
+    )
+    report = None
+    if correlations:
+        report = compute_correlations(
+            frame,
+            kinds,
+            target=target,
+            sample_rows=correlation_rows,
+            spearman_rows=spearman_rows,
+        )
+    return DataProfile(
+        overview=overview,
+        columns=tuple(columns),
+        warnings=tuple(collect_warnings(overview, columns, thresholds)),
+        thresholds=thresholds,
+        correlations=report,
+    )
+
+
+def _with_mixed(column: ColumnProfile, types: tuple[str, ...]) -> ColumnProfile:
+    return replace(column, mixed_types=types) if types else column
+
+
+def _mixed_type_columns(data: Any) -> dict[str, tuple[str, ...]]:
+    """Value types of pandas object columns that hold more than one type (before conversion)."""
+    module = type(data).__module__
+    if not (module.startswith("pandas") and type(data).__name__ == "DataFrame"):
+        return {}
+    found: dict[str, tuple[str, ...]] = {}
+    for position, dtype in enumerate(data.dtypes):
+        # Only numpy object columns can mix types; string dtypes hold strings only.
+        if not (isinstance(dtype, np.dtype) and dtype.kind == "O"):
+            continue
+        values = data.iloc[:, position].dropna().head(MIXED_TYPE_SAMPLE)
+        types = tuple(sorted({type(v).__name__ for v in values}))
+        if len(types) > 1:
+            found[str(data.columns[position])] = types
+    return found
