@@ -67,3 +67,16 @@ def test_errors_are_typed(mixed_frame: pd.DataFrame) -> None:
 def test_all_missing_numeric_column_draws_a_note() -> None:
     frame = pd.DataFrame({"x": [np.nan] * 5 + [1.0], "y": [np.inf] * 6})
     assert plot_distributions(frame, ["y"]).axes
+
+
+def test_density_curve_follows_the_histogram_of_sorted_data():
+    # Sorted values: a curve fitted to the first rows only would sit entirely on the left.
+    import polars as pl
+
+    from mlops_notebooks.eda import plot_distributions
+
+    values = np.sort(np.random.default_rng(3).normal(50.0, 10.0, 50_000))
+    figure = plot_distributions(pl.DataFrame({"temp": values}), ["temp"], log_scale=False)
+    line = figure.axes[0].get_lines()[0]
+    peak = line.get_xdata()[np.argmax(line.get_ydata())]
+    assert abs(peak - 50.0) < 3.0

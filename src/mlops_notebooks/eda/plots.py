@@ -131,6 +131,15 @@ def plot_distributions(
     return figure
 
 
+def _spread_subset(values: np.ndarray, size: int) -> np.ndarray:
+    """At most ``size`` values drawn uniformly (seeded), never the first rows: data is often
+    sorted by time, and the first rows of a year of flights are all January."""
+    if values.size <= size:
+        return values
+    rng = np.random.default_rng(0)
+    return values[rng.choice(values.size, size=size, replace=False)]
+
+
 def _histogram(
     axis: Axes, column: str, sets: list[tuple[str, Any]], bins: int, log_scale: bool | str
 ) -> None:
@@ -157,7 +166,7 @@ def _histogram(
         axis.hist(values, bins=list(edges), density=True, alpha=0.45, label=label)
         if values.size > 2 and np.ptp(values) > 0:
             kde_input = np.log(values) if use_log else values
-            kde = gaussian_kde(kde_input[:KDE_POINTS])
+            kde = gaussian_kde(_spread_subset(kde_input, KDE_POINTS))
             grid = np.linspace(kde_input.min(), kde_input.max(), 200)
             density = kde(grid)
             x = np.exp(grid) if use_log else grid
