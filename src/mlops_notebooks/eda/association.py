@@ -221,7 +221,7 @@ def correlations(
     *,
     target: str | None = None,
     columns: list[str] | None = None,
-    sample_rows: int | None = 250_000,
+    sample_rows: int | None = 100_000,
     spearman_rows: int | None = 100_000,
     seed: int = 0,
 ) -> CorrelationReport:
@@ -235,9 +235,9 @@ def correlations(
         A column whose associations :meth:`CorrelationReport.with_target` lists.
     columns : list of str, optional
         Restrict to these columns (default: all numeric, categorical and boolean columns).
-    sample_rows : int or None, default 250000
+    sample_rows : int or None, default 100000
         Above this many rows, every statistic uses a seeded random sample of this size: the
-        standard error of a correlation is about ``1/sqrt(rows)`` (0.002), far below any
+        standard error of a correlation is about ``1/sqrt(rows)`` (0.003), far below any
         difference worth reading, and the cost stops growing with the data. ``None`` uses
         all rows (the sums are accumulated in chunks, so memory stays bounded).
     spearman_rows : int or None, default 100000
@@ -283,7 +283,7 @@ def compute_correlations(
     kinds: dict[str, ColumnKind],
     *,
     target: str | None = None,
-    sample_rows: int | None = 250_000,
+    sample_rows: int | None = 100_000,
     spearman_rows: int | None = 100_000,
     seed: int = 0,
 ) -> CorrelationReport:

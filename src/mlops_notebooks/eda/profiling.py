@@ -146,7 +146,7 @@ def profile(
     correlations: bool = True,
     target: str | None = None,
     thresholds: WarningThresholds | None = None,
-    correlation_rows: int | None = 250_000,
+    correlation_rows: int | None = 100_000,
     spearman_rows: int | None = 100_000,
 ) -> DataProfile:
     """Profile a data set: overview, per-column statistics by kind, warnings, correlations.
@@ -161,7 +161,7 @@ def profile(
         Target column for the correlations' ``with_target()`` view.
     thresholds : WarningThresholds, optional
         Thresholds of the warning rules (default: :class:`WarningThresholds()`).
-    correlation_rows : int or None, default 250000
+    correlation_rows : int or None, default 100000
         Rows sampled (seeded) for the correlations when the data has more; ``None``: all.
         Every other statistic always uses all rows.
     spearman_rows : int or None, default 100000
