@@ -186,9 +186,10 @@ def _execute(
             progress_bar=progress,
             log_output=False,
             start_timeout=START_TIMEOUT_SECONDS,
-            # The kernel's own start-up notices (e.g. "running over TCP without encryption" on a
-            # loopback-only kernel) would otherwise interleave with our one-line messages.
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            # The kernel's own log lines ("running over TCP without encryption" on a loopback
+            # kernel, "KeyboardInterrupt caught" at shutdown) would otherwise interleave with our
+            # one-line messages; errors in cells still reach the notebook and the exit code.
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except PapermillExecutionError as err:
         return err

@@ -7,8 +7,7 @@ import json
 import numpy as np
 
 from mlops_notebooks.cli.main import main
-
-from .conftest import binary_frame
+from tests.evaluation.conftest import binary_frame
 
 
 def test_evaluate_command(rng, tmp_path, capsys):
