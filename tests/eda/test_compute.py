@@ -8,9 +8,10 @@ import polars as pl
 import pytest
 from scipy import stats
 
-from mlops_notebooks._kinds import infer_kinds
+from mlops_notebooks._kinds import ColumnKind, infer_kinds
+from mlops_notebooks.eda._sorted import median_abs_deviation
 from mlops_notebooks.eda.compute import (
-    _median_abs_deviation,
+    MAX_KEPT_VALUES,
     count_duplicate_rows,
     summarize_columns,
 )
@@ -61,7 +62,7 @@ def test_median_abs_deviation_matches_scipy_for_small_sizes(
 ) -> None:
     values = np.sort(rng.integers(0, 5, size).astype(float))
     median = float(np.median(values))
-    assert _median_abs_deviation(values, median) == pytest.approx(
+    assert median_abs_deviation(values, median) == pytest.approx(
         stats.median_abs_deviation(values), abs=1e-12
     )
 
@@ -85,6 +86,44 @@ def test_string_value_counts_and_distinct() -> None:
     assert column.categorical is not None
     assert column.categorical.top(2) == [("a", 60), ("b", 20)]
     assert column.categorical.rare_share(0.25) == pytest.approx(0.4)
+
+
+@pytest.mark.parametrize("integers", [False, True])
+def test_counts_read_off_the_sorted_values_equal_numpy(
+    rng: np.random.Generator, integers: bool
+) -> None:
+    values = rng.integers(-3, 4, 2_000).astype(float)
+    if not integers:
+        values[rng.random(values.size) < 0.05] = np.nan
+        values[rng.random(values.size) < 0.03] = np.inf
+        values[rng.random(values.size) < 0.03] = -np.inf
+        values[rng.random(values.size) < 0.05] = -0.0
+    nulls = rng.random(values.size) < 0.04
+    series = pl.Series("x", values).cast(pl.Int64 if integers else pl.Float64)
+    series = pl.select(pl.when(pl.lit(pl.Series(nulls))).then(None).otherwise(series)).to_series()
+    column = summarize_columns(series.to_frame("x"), {"x": ColumnKind.NUMERIC})[0]
+    finite = values[~nulls & np.isfinite(values)]
+    assert column.missing == int(nulls.sum() + (np.isnan(values) & ~nulls).sum())
+    assert column.numeric is not None
+    assert column.numeric.moments.count == finite.size
+    assert column.numeric.infinities == int((np.isinf(values) & ~nulls).sum())
+    assert column.numeric.zeros == int((finite == 0).sum())
+    assert column.numeric.negatives == int((finite < 0).sum())
+    infinite = {float(v) for v in values[~nulls & np.isinf(values)]}
+    assert column.distinct == np.unique(finite).size + len(infinite)
+    expected = np.quantile(finite, REPORTED_QUANTILES)
+    assert list(column.numeric.quantiles.values()) == pytest.approx(list(expected), abs=1e-12)
+
+
+@pytest.mark.parametrize("levels", [MAX_KEPT_VALUES, MAX_KEPT_VALUES + 5])
+def test_distinct_is_exact_when_value_counts_are_truncated(levels: int) -> None:
+    values = [f"v{i}" for i in range(levels)] * 3 + [None]
+    frame = pl.DataFrame({"s": values})
+    column = summarize_columns(frame, infer_kinds(frame))[0]
+    assert column.kind == "categorical" and column.categorical is not None
+    assert column.distinct == levels
+    assert len(column.categorical.counts) == min(levels, MAX_KEPT_VALUES)
+    assert column.categorical.truncated == (levels > MAX_KEPT_VALUES)
 
 
 def test_text_length_and_words_match_python() -> None:

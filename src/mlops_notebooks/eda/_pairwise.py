@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["GroupSums", "PairwiseSums", "cramers_v", "pearson_chi2"]
+__all__ = ["GroupSums", "PairwiseSums", "average_ranks", "cramers_v", "pearson_chi2"]
 
 
 @dataclass
@@ -189,3 +189,44 @@ def pearson_chi2(table: np.ndarray) -> float:
     n = table.sum()
     expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / n
     return float(((table - expected) ** 2 / expected).sum())
+
+
+_SIGN_BIT = np.uint64(1 << 63)
+
+
+def average_ranks(values: np.ndarray) -> np.ndarray:
+    """Ranks 1…m of the finite ``values`` (ties share their mean rank); NaN elsewhere.
+
+    Equal to ``scipy.stats.rankdata(values[finite], method="average")`` at the finite
+    positions, about twice as fast as an argsort: each value's order-preserving 64-bit key
+    keeps its high bits and carries the row number in the low ones, so one plain sort of
+    integers yields the order. Values that differ only in the dropped low bits (relative
+    gaps below ~1e-10) can come out of order; that is checked, and an argsort used then.
+    """
+    import polars as pl
+
+    ranks = np.full(values.shape, np.nan)
+    where = np.flatnonzero(np.isfinite(values))
+    finite = values[where] + 0.0  # −0.0 becomes +0.0: equal values get equal keys
+    size = finite.size
+    if size == 0:
+        return ranks
+    bits = finite.view(np.uint64)
+    key = np.where(bits & _SIGN_BIT, ~bits, bits | _SIGN_BIT)
+    shift = np.uint64(max(1, (size - 1).bit_length()))
+    packed = (key >> shift << shift) | np.arange(size, dtype=np.uint64)
+    low = (np.uint64(1) << shift) - np.uint64(1)
+    ordered_keys = pl.Series(packed).sort(multithreaded=False).to_numpy()
+    order = (ordered_keys & low).astype(np.int64)
+    ordered = finite[order]
+    if not np.all(ordered[1:] >= ordered[:-1]):
+        order = np.argsort(finite, kind="stable")
+        ordered = finite[order]
+    first = np.empty(size, dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    ends = np.append(starts[1:], size)
+    # Ties at sorted positions start…end−1 hold ranks start+1…end: their mean is (start+end+1)/2.
+    ranks[where[order]] = np.repeat((starts + ends + 1) / 2.0, ends - starts)
+    return ranks

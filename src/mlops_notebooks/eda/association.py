@@ -28,6 +28,7 @@ from mlops_notebooks._kinds import ColumnKind, infer_kinds
 from mlops_notebooks.eda._pairwise import (
     GroupSums,
     PairwiseSums,
+    average_ranks,
     cramers_v,
 )
 from mlops_notebooks.errors import InvalidInputError
@@ -45,8 +46,9 @@ UNKNOWN_METHOD = "unknown correlation method {method!r}; choose one of {valid}"
 UNKNOWN_TARGET = "target column {target!r} is not in the data"
 UNUSABLE_TARGET = "target column {target!r} is {kind}: it must be numeric, categorical or boolean"
 # Rows per chunk when accumulating sums: bounds memory, and keeps each temporary block
-# small enough (< 32 MB) for the allocator to reuse instead of faulting in fresh pages.
-CHUNK_ROWS = 65_536
+# small (a few MB, measured faster than 8k or 64k rows) so the allocator reuses it instead
+# of faulting in fresh pages, and the products run in cache.
+CHUNK_ROWS = 16_384
 # Threads sharing the chunks (the sums of each thread are merged at the end).
 THREADS = min(4, os.cpu_count() or 1)
 # Categorical columns with more levels than this are left out of Cramér's V and η.
@@ -454,18 +456,16 @@ def _spearman(
     sample = frame.select(numeric)
     if size < frame.height:
         sample = sample.sample(n=size, seed=seed)
-    finite = [pl.col(n).cast(pl.Float64) for n in numeric]
-    ranks = sample.select(
-        pl.when(v.is_finite()).then(v).rank("average").cast(pl.Float64) for v in finite
-    ).to_numpy()
-    present = np.isfinite(ranks)
-    sums = PairwiseSums(len(numeric))
-    gaps = np.flatnonzero(~present.all(axis=0))
-    filled = np.where(present, ranks, 0.0)
-    means = filled.sum(axis=0) / np.maximum(present.sum(axis=0), 1)
-    centred = np.where(present, ranks - means, 0.0)
-    sums.add(np.hstack([centred, present[:, gaps], centred * centred]), gaps)
-    return sums.correlation()
+    # Ranks of the finite values (NaN elsewhere) on this thread, which overlaps the column
+    # passes of profile(); then Pearson on them, chunked over threads.
+    ranks = pl.DataFrame(
+        {n: average_ranks(sample.get_column(n).cast(pl.Float64).to_numpy()) for n in numeric}
+    )
+    means, partial = _means(ranks, numeric)
+    pairwise, _ = _accumulate(
+        ranks, numeric, means, partial, {}, lambda: (PairwiseSums(len(numeric)), {})
+    )
+    return pairwise.correlation()
 
 
 def _cramers_matrix(

@@ -1,25 +1,21 @@
 """The polars passes behind :func:`~mlops_notebooks.eda.profile`.
 
-Pass 1 is one ``select`` with every per-column aggregation (counts, means, string lengths,
-datetime intervals, value counts). Pass 2 sorts the numeric columns (a batch of columns per
-``select``, in parallel) once; quantiles, distinct counts, the median absolute deviation and
-the outlier counts are then read off each sorted array of finite values with O(1) or
-O(log n) lookups, and the central moments summed from it (numpy, one thread per column).
-Duplicate rows come from one 64-bit hash per row.
+Pass 1 is one ``select`` with every per-column aggregation (null counts, string lengths,
+datetime intervals, value counts). Pass 2 sorts each numeric column once, a column per thread;
+the counts of NaN, ±inf, zeros and negatives, the quantiles, distinct counts, the median
+absolute deviation and the outlier counts are then read off the sorted array with O(1) or
+O(log n) lookups, and the central moments summed from it. Duplicate rows come from one 64-bit
+hash per row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from mlops_notebooks._kinds import ColumnKind
+from mlops_notebooks.eda._sorted import from_ordered, sorted_floats
 from mlops_notebooks.eda.summaries import (
-    REPORTED_QUANTILES,
-    SKETCH_POINTS,
     CategoricalSummary,
     ColumnProfile,
     DatetimeSummary,
@@ -35,12 +31,6 @@ __all__ = ["count_duplicate_rows", "summarize_columns"]
 
 # Value counts kept per categorical column; more distinct values are truncated to the top ones.
 MAX_KEPT_VALUES = 10_000
-# Values sorted per select in pass 2 (512 MB of float64): bounds its memory on large data
-# while sorting as many columns at once as possible (polars sorts them in parallel).
-SORT_BUDGET = 64_000_000
-IQR_FENCE = 1.5
-ROBUST_Z_LIMIT = 3.5
-MAD_TO_SIGMA = 1.4826
 _SEP = "\x00"
 _HEIGHT = "\x00height"
 
@@ -52,12 +42,15 @@ def summarize_columns(frame: pl.DataFrame, kinds: dict[str, ColumnKind]) -> list
     ]
     facts = frame.select(expressions).row(0, named=True) if expressions and frame.height else {}
     facts[_HEIGHT] = frame.height
+    _count_categories(frame, facts)
     numeric = [
         name
         for name in frame.columns
         if _is_numeric_dtype(frame.schema[name]) and kinds[name] != ColumnKind.EMPTY
     ]
     sorted_stats = _sorted_statistics(frame, numeric, facts) if frame.height else {}
+    for name, stats in sorted_stats.items():
+        facts.update({_key(name, stat): count for stat, count in stats["counts"].items()})
     profiles = []
     for name in frame.columns:
         dtype = frame.schema[name]
@@ -79,6 +72,32 @@ def summarize_columns(frame: pl.DataFrame, kinds: dict[str, ColumnKind]) -> list
             )
         )
     return profiles
+
+
+def _count_categories(frame: pl.DataFrame, facts: dict[str, Any]) -> None:
+    """Distinct counts of categorical columns from their value counts, in place.
+
+    Only columns with more than :data:`MAX_KEPT_VALUES` values need another pass.
+    """
+    import polars as pl
+
+    truncated = []
+    for name in frame.columns:
+        counts = facts.get(_key(name, "counts"))
+        if counts is None:
+            continue
+        if len(counts) > MAX_KEPT_VALUES:
+            truncated.append(name)
+            facts[_key(name, "counts")] = counts[:MAX_KEPT_VALUES]
+        else:
+            facts[_key(name, "distinct")] = len(counts)
+    if truncated:
+        facts.update(
+            frame.select(
+                pl.col(n).cast(pl.String).drop_nulls().n_unique().alias(_key(n, "distinct"))
+                for n in truncated
+            ).row(0, named=True)
+        )
 
 
 def count_duplicate_rows(frame: pl.DataFrame) -> int:
@@ -110,32 +129,18 @@ def _expressions(dtype: Any, name: str, kind: ColumnKind) -> list[pl.Expr]:
 
     column = pl.col(name)
     out = [column.null_count().alias(_key(name, "nulls"))]
-    if kind == ColumnKind.EMPTY:
+    if kind == ColumnKind.EMPTY or _is_numeric_dtype(dtype):
+        # Numeric counts (NaN, ±inf, zeros, negatives) are read off the sorted values later.
+        if kind == ColumnKind.EMPTY and dtype.is_float():
+            out.append(column.is_nan().sum().alias(_key(name, "nan")))
         return out
-    if _is_numeric_dtype(dtype):
-        out += _numeric_expressions(name)
-    elif dtype == pl.Boolean:
+    if dtype == pl.Boolean:
         out.append(column.sum().alias(_key(name, "true")))
     elif dtype.is_temporal():
         out += _datetime_expressions(name, dtype)
     elif _is_string_dtype(dtype):
         out += _string_expressions(name, kind)
     return out
-
-
-def _numeric_expressions(name: str) -> list[pl.Expr]:
-    import polars as pl
-
-    value = pl.col(name).cast(pl.Float64)
-    finite = value.is_finite()
-    return [
-        value.is_nan().sum().alias(_key(name, "nan")),
-        value.is_infinite().sum().alias(_key(name, "inf")),
-        (value == float("-inf")).sum().alias(_key(name, "neg_inf")),
-        finite.sum().alias(_key(name, "n")),
-        (value == 0).sum().alias(_key(name, "zeros")),
-        ((value < 0) & finite).sum().alias(_key(name, "negatives")),
-    ]
 
 
 def _epoch_microseconds(name: str, dtype: Any) -> pl.Expr:
@@ -171,14 +176,16 @@ def _string_expressions(name: str, kind: ColumnKind) -> list[pl.Expr]:
     import polars as pl
 
     strings = pl.col(name).cast(pl.String).drop_nulls()
-    out = [strings.n_unique().alias(_key(name, "distinct"))]
     if kind in (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN):
-        out.append(
+        # One value more than kept: unless truncated, their number is the distinct count.
+        out = [
             strings.value_counts(sort=True)
-            .head(MAX_KEPT_VALUES)
+            .head(MAX_KEPT_VALUES + 1)
             .implode()
             .alias(_key(name, "counts"))
-        )
+        ]
+    else:
+        out = [strings.n_unique().alias(_key(name, "distinct"))]
     if kind == ColumnKind.TEXT:
         for stat, values in (
             ("len", strings.str.len_chars()),
@@ -200,127 +207,26 @@ def _string_expressions(name: str, kind: ColumnKind) -> list[pl.Expr]:
 def _sorted_statistics(
     frame: pl.DataFrame, numeric: list[str], facts: dict[str, Any]
 ) -> dict[str, dict[str, Any]]:
+    """Sort each numeric column and read its statistics off the sorted values.
+
+    One task per column on as many threads as polars uses: each sorts single-threaded
+    (polars and numpy release the GIL) and finishes its column while the sorted copy is
+    still in cache, so only one sorted copy per thread is alive at a time.
+    """
     from concurrent.futures import ThreadPoolExecutor
 
     import polars as pl
 
-    out: dict[str, dict[str, Any]] = {}
-    step = max(1, SORT_BUDGET // max(frame.height, 1))
-    for batch_start in range(0, len(numeric), step):
-        batch = numeric[batch_start : batch_start + step]
-        # Ascending order puts -inf first, then finite values, +inf, NaN and nulls.
-        ordered = frame.select(pl.col(n).cast(pl.Float64).sort(nulls_last=True) for n in batch)
+    def statistics(name: str) -> dict[str, Any]:
+        column = frame.get_column(name).cast(pl.Float64)
+        present = column.drop_nulls().drop_nans()
+        stats = from_ordered(sorted_floats(present.to_numpy()))
+        stats["counts"]["nan"] = frame.height - int(facts[_key(name, "nulls")]) - present.len()
+        return stats
 
-        def finish(name: str, ordered: pl.DataFrame = ordered) -> dict[str, Any]:
-            finite = int(facts[_key(name, "n")])
-            negative_infinite = int(facts[_key(name, "neg_inf")])
-            values = ordered.get_column(name).slice(negative_infinite, finite).to_numpy()
-            stats = _from_sorted(values)
-            # -inf and +inf each count as one distinct value when present.
-            positive_infinite = int(facts[_key(name, "inf")]) - negative_infinite
-            stats["distinct"] += int(negative_infinite > 0) + int(positive_infinite > 0)
-            return stats
-
-        # numpy releases the GIL: the per-column work runs on every core.
-        with ThreadPoolExecutor(max(1, min(len(batch), os.cpu_count() or 1))) as pool:
-            out.update(zip(batch, pool.map(finish, batch), strict=True))
-    return out
-
-
-def _central_sums(values: np.ndarray) -> tuple[float, float, float, float]:
-    """Mean and sums of central powers 2–4 of ``values``."""
-    mean = float(values.mean())
-    centred = values - mean
-    squared = centred * centred
-    # einsum sums the products without temporaries (and without BLAS threads).
-    third = np.einsum("i,i", squared, centred)
-    fourth = np.einsum("i,i", squared, squared)
-    return mean, float(squared.sum()), float(third), float(fourth)
-
-
-def _from_sorted(values: np.ndarray) -> dict[str, Any]:
-    """Statistics read off ascending finite ``values`` without another pass where possible."""
-    n = values.size
-    if n == 0:
-        return {"distinct": 0, "sketch": (), "iqr": 0, "moments": (0.0, 0.0, 0.0, 0.0)}
-    sketch = _sorted_quantiles(values, SKETCH_POINTS)
-    q1, median, q3 = _sorted_quantiles(values, np.array([0.25, 0.5, 0.75]))
-    fence = IQR_FENCE * (q3 - q1)
-    iqr_out = (
-        int(np.searchsorted(values, q1 - fence, "left"))
-        + n
-        - int(np.searchsorted(values, q3 + fence, "right"))
-    )
-    mad = _median_abs_deviation(values, median)
-    robust: int | None = None
-    if mad > 0:
-        limit = ROBUST_Z_LIMIT * MAD_TO_SIGMA * mad
-        robust = (
-            int(np.searchsorted(values, median - limit, "left"))
-            + n
-            - int(np.searchsorted(values, median + limit, "right"))
-        )
-    distinct = int(np.count_nonzero(values[1:] != values[:-1])) + 1
-    return {
-        "distinct": distinct,
-        "sketch": tuple(float(v) for v in sketch),
-        "quantiles": dict(
-            zip(
-                REPORTED_QUANTILES,
-                (float(v) for v in _sorted_quantiles(values, np.array(REPORTED_QUANTILES))),
-                strict=True,
-            )
-        ),
-        "iqr": iqr_out,
-        "moments": _central_sums(values),
-        "min": float(values[0]),
-        "max": float(values[-1]),
-        "robust": robust,
-        "mad": mad,
-    }
-
-
-def _sorted_quantiles(values: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """numpy's default ('linear') quantiles of ascending ``values`` by direct indexing."""
-    position = (values.size - 1) * np.asarray(q, dtype=float)
-    low = np.floor(position).astype(np.int64)
-    high = np.minimum(low + 1, values.size - 1)
-    fraction = position - low
-    return values[low] + (values[high] - values[low]) * fraction
-
-
-def _median_abs_deviation(values: np.ndarray, median: float) -> float:
-    """Median of ``|values − median|`` for ascending ``values`` in O(log² n).
-
-    The distances form two ascending runs (left of the median, mirrored, and right of it);
-    the k-th smallest distance is found by bisection on the count of distances ≤ d.
-    """
-    n = values.size
-    middle = (n - 1) / 2
-    lower = _kth_distance(values, median, int(np.floor(middle)))
-    upper = _kth_distance(values, median, int(np.ceil(middle)))
-    return float((lower + upper) / 2)
-
-
-def _kth_distance(values: np.ndarray, median: float, k: int) -> float:
-    split = int(np.searchsorted(values, median, "left"))
-    left = median - values[:split][::-1]  # view, ascending distances
-    right = values[split:] - median
-    # k-th (0-based) smallest of the union of two ascending runs.
-    low, high = max(0, k + 1 - right.size), min(k + 1, left.size)
-    while low <= high:
-        take = (low + high) // 2
-        rest = k + 1 - take
-        if take < left.size and rest > 0 and right[rest - 1] > left[take]:
-            low = take + 1
-        elif take > 0 and rest < right.size and left[take - 1] > right[rest]:
-            high = take - 1
-        else:
-            candidates = ([left[take - 1]] if take > 0 else []) + (
-                [right[rest - 1]] if rest > 0 else []
-            )
-            return float(max(candidates))
-    raise AssertionError("unreachable: bisection always finds a split")  # pragma: no cover
+    workers = max(1, min(len(numeric), pl.thread_pool_size()))
+    with ThreadPoolExecutor(workers) as pool:
+        return dict(zip(numeric, pool.map(statistics, numeric), strict=True))
 
 
 def _distinct(name: str, facts: dict[str, Any], sorted_stats: dict[str, dict[str, Any]]) -> int:

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from mlops_notebooks._frames import FrameLike, to_polars
 from mlops_notebooks._io import write_text_atomic
-from mlops_notebooks._kinds import infer_kinds
+from mlops_notebooks._kinds import ColumnKind, infer_kinds
 from mlops_notebooks.eda.association import CorrelationReport, compute_correlations
 from mlops_notebooks.eda.compute import count_duplicate_rows, normalize, summarize_columns
 from mlops_notebooks.eda.summaries import ColumnProfile
@@ -197,10 +200,20 @@ def profile(
         raise InvalidInputError(UNKNOWN_TARGET.format(target=target))
     thresholds = thresholds or WarningThresholds()
     kinds = infer_kinds(frame)
-    columns = [
-        replace(column, dtype=str(original.schema[column.name]))
-        for column in summarize_columns(frame, kinds)
-    ]
+    correlate = (
+        partial(
+            compute_correlations,
+            frame,
+            kinds,
+            target=target,
+            sample_rows=correlation_rows,
+            spearman_rows=spearman_rows,
+        )
+        if correlations
+        else None
+    )
+    columns, duplicates, report = _statistics(frame, kinds, correlate)
+    columns = [replace(column, dtype=str(original.schema[column.name])) for column in columns]
     columns = [_with_mixed(column, mixed.get(column.name, ())) for column in columns]
     counts: dict[str, int] = {}
     for kind in kinds.values():
@@ -209,18 +222,9 @@ def profile(
         rows=frame.height,
         columns=frame.width,
         memory_bytes=int(original.estimated_size()),
-        duplicate_rows=count_duplicate_rows(frame),
+        duplicate_rows=duplicates,
         kinds=counts,
     )
-    report = None
-    if correlations:
-        report = compute_correlations(
-            frame,
-            kinds,
-            target=target,
-            sample_rows=correlation_rows,
-            spearman_rows=spearman_rows,
-        )
     return DataProfile(
         overview=overview,
         columns=tuple(columns),
@@ -228,6 +232,23 @@ def profile(
         thresholds=thresholds,
         correlations=report,
     )
+
+
+def _statistics(
+    frame: pl.DataFrame,
+    kinds: dict[str, ColumnKind],
+    correlate: Callable[[], CorrelationReport] | None,
+) -> tuple[list[ColumnProfile], int, CorrelationReport | None]:
+    """Column statistics, duplicate rows and (when ``correlate`` is given) the correlations.
+
+    polars and numpy release the GIL: the correlations run on their own thread, overlapping
+    the column passes.
+    """
+    with ThreadPoolExecutor(1) as pool:
+        pending = None if correlate is None else pool.submit(correlate)
+        columns = summarize_columns(frame, kinds)
+        duplicates = count_duplicate_rows(frame)
+        return columns, duplicates, None if pending is None else pending.result()
 
 
 def _with_mixed(column: ColumnProfile, types: tuple[str, ...]) -> ColumnProfile:
