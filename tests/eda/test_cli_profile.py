@@ -46,6 +46,7 @@ def test_summary_json_and_html(data_file, tmp_path, capsys) -> None:  # type: ig
     assert [c["name"] for c in document["columns"]][1:] == ["city", "delay"]
     page = html_path.read_text()
     assert "<script>" not in page and "&lt;script&gt;" in page
+    assert page.count('src="data:image/png;base64,') == 2  # column overview and associations
 
 
 def test_missing_file_exits_2(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]

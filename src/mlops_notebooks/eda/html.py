@@ -120,11 +120,28 @@ def _details(report: DataProfile) -> str:
     return "".join(sections)
 
 
-def profile_document(report: DataProfile) -> str:
-    """A standalone HTML page: the fragment plus per-column details. No scripts."""
+def _figures(report: DataProfile) -> str:
+    """The column overview and the association heatmap as inline PNGs (no external files)."""
+    from mlops_notebooks._render import figure_to_img_tag
+
+    images = []
+    if report.columns:
+        images.append(figure_to_img_tag(report.plot()))
+    correlations = report.correlations
+    if correlations is not None and (
+        correlations.numeric_columns or correlations.categorical_columns
+    ):
+        images.append(figure_to_img_tag(correlations.plot()))
+    return "".join(f"<p>{image}</p>" for image in images)
+
+
+def profile_document(report: DataProfile, *, figures: bool = True) -> str:
+    """A standalone HTML page: the fragment, its figures and per-column details. No scripts."""
+    pictures = f"<h2>Figures</h2>{_figures(report)}" if figures else ""
     return (
         "<!DOCTYPE html><html><head><meta charset='utf-8'>"
         "<title>Data profile</title>"
         f"<style>{_STYLE}</style></head><body><h1>Data profile</h1>"
-        f"{profile_fragment(report)}<h2>Column details</h2>{_details(report)}</body></html>"
+        f"{profile_fragment(report)}{pictures}<h2>Column details</h2>{_details(report)}"
+        "</body></html>"
     )

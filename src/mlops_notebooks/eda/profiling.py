@@ -111,11 +111,11 @@ class DataProfile:
         """Write :meth:`to_json` to ``path`` atomically."""
         write_text_atomic(path, self.to_json(indent=2))
 
-    def to_html(self) -> str:
-        """A standalone HTML report (every name and value escaped)."""
+    def to_html(self, *, figures: bool = True) -> str:
+        """A standalone HTML report (every name and value escaped; figures as inline PNGs)."""
         from mlops_notebooks.eda.html import profile_document
 
-        return profile_document(self)
+        return profile_document(self, figures=figures)
 
     def save_html(self, path: str | os.PathLike[str]) -> None:
         """Write :meth:`to_html` to ``path`` atomically."""
