@@ -25,9 +25,9 @@ def to_polars(data: FrameLike, *, name: str = "data") -> pl.DataFrame:
 
     Parameters
     ----------
-    data : pandas.DataFrame, polars.DataFrame, polars.LazyFrame, str or path-like
-        A frame, or a data ref understood by :func:`mlops_notebooks.data.load`
-        (file path, URL, ``dvc://…``, catalog name).
+    data : pandas.DataFrame, polars.DataFrame, polars.LazyFrame, Dataset, str or path-like
+        A frame, a :class:`~mlops_notebooks.data.Dataset` from ``load_dataset``, or a data ref
+        understood by :func:`mlops_notebooks.data.load` (file path, URL, ``dvc://…``, name).
     name : str, default "data"
         How to call this input in error messages (``"reference"``, ``"current"``, …).
 
@@ -44,6 +44,10 @@ def to_polars(data: FrameLike, *, name: str = "data") -> pl.DataFrame:
     """
     import polars as pl
 
+    from mlops_notebooks.data.provenance import Dataset
+
+    if isinstance(data, Dataset):
+        data = data.frame
     if isinstance(data, pl.LazyFrame):
         return data.collect()
     if isinstance(data, pl.DataFrame):

@@ -95,7 +95,7 @@ def figure_to_img_tag(figure: Any) -> str:
 
 
 def jsonable(value: Any) -> Any:
-    """``value`` with numpy scalars, NaN and tuples turned into plain JSON values."""
+    """``value`` with numpy scalars, NaN, tuples and dates turned into plain JSON values."""
     if isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, dict):
@@ -108,6 +108,8 @@ def jsonable(value: Any) -> Any:
         return jsonable(value.item())
     if isinstance(value, pl.DataFrame):
         return jsonable(value.to_dicts())
+    if hasattr(value, "isoformat"):  # datetime, date, time, pandas Timestamp
+        return value.isoformat()
     return value
 
 

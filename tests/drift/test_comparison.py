@@ -185,6 +185,22 @@ def test_file_refs_carry_provenance(tmp_path, rng) -> None:  # type: ignore[no-u
     assert report.to_dict()["current"]["rows"] == 300
 
 
+@pytest.mark.parametrize("backend", ["pandas", "polars"])
+def test_loaded_datasets_keep_their_provenance(tmp_path, rng, backend) -> None:  # type: ignore[no-untyped-def]
+    from mlops_notebooks.data import load_dataset
+
+    make_frame(rng, 300).write_parquet(tmp_path / "ref.parquet")
+    make_frame(rng, 200).write_parquet(tmp_path / "cur.parquet")
+    reference = load_dataset(str(tmp_path / "ref.parquet"), backend=backend)
+    current = load_dataset(str(tmp_path / "cur.parquet"), backend=backend)
+    report = compare(reference, current)
+    by_ref = compare(str(tmp_path / "ref.parquet"), str(tmp_path / "cur.parquet"))
+    assert report.reference_provenance is not None
+    assert report.reference_provenance["ref"].endswith("ref.parquet")
+    assert report.to_dict()["current"]["rows"] == 200
+    assert [c.statistic for c in report.columns] == [c.statistic for c in by_ref.columns]
+
+
 def test_report_frame_html_and_json_keys(rng: np.random.Generator) -> None:
     reference = pl.DataFrame({"<b>x</b>": rng.normal(size=100)})
     current = pl.DataFrame({"<b>x</b>": rng.normal(2, size=100)})
@@ -221,22 +237,3 @@ def test_planted_drift_on_the_fine_grid_path(rng: np.random.Generator) -> None:
     assert "computed on a fine histogram" in report["x_shifted"].note
     assert sorted(report.drifted_columns) == sorted(PLANTED)
     assert report["x_stable"].statistic < 0.02
-
-
-def test_local_files_are_read_when_the_data_package_is_missing(tmp_path, rng, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import builtins
-
-    real_import = builtins.__import__
-
-    def no_data_package(name, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if name == "mlops_notebooks.data":
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)
-
-    make_frame(rng, 200).write_parquet(tmp_path / "ref.parquet")
-    monkeypatch.setattr(builtins, "__import__", no_data_package)
-    frame, provenance = compare_mod.read_input(str(tmp_path / "ref.parquet"), "reference")
-    assert frame.height == 200 and provenance == {
-        "ref": str(tmp_path / "ref.parquet"),
-        "source": str(tmp_path / "ref.parquet"),
-    }

@@ -168,49 +168,23 @@ def compare(
 
 
 def read_input(data: FrameLike, name: str) -> tuple[pl.DataFrame, dict[str, Any] | None]:
-    """Return ``data`` as polars plus its provenance record when it is a data ref.
+    """Return ``data`` as polars plus its provenance record when it has one.
 
-    Data refs go through :func:`mlops_notebooks.data.load_dataset`; when that package is not
-    available, local Parquet/CSV/JSON files are read directly.
+    Data refs are loaded with :func:`mlops_notebooks.data.load_dataset`; a
+    :class:`~mlops_notebooks.data.Dataset` already loaded keeps its provenance; plain frames
+    have none.
     """
-    if not isinstance(data, str | os.PathLike):
-        frame = to_polars(data, name=name)
-    else:
-        frame, provenance = _load_ref(os.fspath(data))
-        _check_rows(frame, name)
-        return frame, provenance
-    _check_rows(frame, name)
-    return frame, None
+    from mlops_notebooks.data import Dataset, load_dataset
 
-
-def _check_rows(frame: pl.DataFrame, name: str) -> None:
+    provenance = None
+    if isinstance(data, str | os.PathLike):
+        data = load_dataset(os.fspath(data), backend="polars")
+    if isinstance(data, Dataset):
+        provenance = data.provenance.to_dict()
+    frame = to_polars(data, name=name)
     if frame.height == 0:
         raise InvalidInputError(EMPTY_DATA.format(name=name.capitalize()))
-
-
-def _load_ref(ref: str) -> tuple[pl.DataFrame, dict[str, Any]]:
-    try:
-        from mlops_notebooks.data import load_dataset
-    except ImportError:
-        return _read_local(ref), {"ref": ref, "source": ref}
-    dataset = load_dataset(ref, backend="polars")
-    return dataset.frame, dataset.provenance.to_dict()
-
-
-def _read_local(ref: str) -> pl.DataFrame:
-    import polars as pl
-
-    from mlops_notebooks.errors import DataSourceError
-
-    readers: dict[str, Any] = {
-        ".parquet": pl.read_parquet,
-        ".csv": pl.read_csv,
-        ".json": pl.read_json,
-    }
-    suffix = os.path.splitext(ref)[1].lower()
-    if suffix not in readers or not os.path.exists(ref):
-        raise DataSourceError(f"cannot read {ref!r}: expected an existing .parquet/.csv/.json file")
-    return readers[suffix](ref)
+    return frame, provenance
 
 
 def _select_columns(

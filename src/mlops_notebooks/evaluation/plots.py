@@ -65,15 +65,10 @@ def _thresholds(report: EvaluationReport, ax: Any) -> Any:
 def _confusion(report: EvaluationReport, ax: Any) -> Any:
     ax = _axes(ax)
     assert report.confusion is not None
-    matrix = report.confusion
-    ax.imshow(matrix, cmap="Blues")
-    ticks = np.arange(len(report.classes))
-    ax.set_xticks(ticks, report.classes, rotation=45, ha="right")
-    ax.set_yticks(ticks, report.classes)
-    for (i, j), value in np.ndenumerate(matrix):
-        ax.text(j, i, f"{value:,}", ha="center", va="center", fontsize=8)
-    ax.set_xlabel("predicted")
-    ax.set_ylabel("true")
+    from sklearn.metrics import ConfusionMatrixDisplay
+
+    display = ConfusionMatrixDisplay(report.confusion, display_labels=list(report.classes))
+    display.plot(ax=ax, colorbar=False, values_format=",", cmap="Blues", xticks_rotation=45)
     ax.set_title("Confusion matrix")
     return ax
 

@@ -13,7 +13,7 @@ import numpy as np
 import polars as pl
 
 from mlops_notebooks._io import write_text_atomic
-from mlops_notebooks._render import figure_to_img_tag, frame_to_html, section
+from mlops_notebooks._render import figure_to_img_tag, frame_to_html, jsonable, section
 from mlops_notebooks.errors import InvalidInputError
 
 from .calibration import CalibrationCurve
@@ -22,20 +22,6 @@ __all__ = ["BiasReport", "EvaluationReport", "PlotKind"]
 
 PlotKind = Literal["metrics", "calibration", "thresholds", "confusion", "residuals", "over_time"]
 PLOT_UNAVAILABLE = "plot {kind!r} is not available for this report; available: {available}"
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, float) and value != value:
-        return None
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.generic):
-        return _jsonable(value.item())
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
 
 
 @dataclass(frozen=True, eq=False)
@@ -115,7 +101,7 @@ class EvaluationReport:
             frame = getattr(self, name)
             if frame is not None:
                 out[name] = frame.to_dicts()
-        return _jsonable(out)
+        return jsonable(out)
 
     def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
         """Return the report as JSON; also write it atomically to ``path`` when given."""
