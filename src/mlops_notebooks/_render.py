@@ -22,6 +22,7 @@ __all__ = [
     "figure_to_img_tag",
     "frame_to_html",
     "jsonable",
+    "page",
     "paragraph",
     "section",
     "truncate",
@@ -95,8 +96,11 @@ def figure_to_img_tag(figure: Any) -> str:
 
 
 def jsonable(value: Any) -> Any:
-    """``value`` with numpy scalars, NaN, tuples and dates turned into plain JSON values."""
-    if isinstance(value, float) and math.isnan(value):
+    """``value`` with numpy scalars, NaN, tuples and dates turned into plain JSON values.
+
+    The one JSON policy of the package: NaN and ±infinity become ``None`` (``null``).
+    """
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
@@ -116,6 +120,23 @@ def jsonable(value: Any) -> Any:
 def dumps(value: Any) -> str:
     """JSON text of :func:`jsonable` ``(value)``."""
     return json.dumps(jsonable(value), indent=2, allow_nan=False)
+
+
+def page(title: str, body: str, *, provenance: list[dict[str, Any]] | None = None) -> str:
+    """A self-contained HTML document: ``title`` (escaped) over ``body`` (already safe HTML).
+
+    ``provenance`` records (source, rows, content hash, …) are listed in the header.
+    """
+    records = "".join(
+        "<li>" + html.escape(", ".join(f"{k}: {v}" for k, v in record.items())) + "</li>"
+        for record in provenance or []
+    )
+    header = f"<ul class='provenance'>{records}</ul>" if records else ""
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)}</title></head>"
+        f"<body><h1>{html.escape(title)}</h1>{header}{body}</body></html>"
+    )
 
 
 def new_figure(size: tuple[float, float] = (6, 4)) -> Any:

@@ -18,6 +18,7 @@ __all__ = [
     "NotebookNotFoundError",
     "ParameterError",
     "SecretError",
+    "UnknownNameError",
 ]
 
 
@@ -106,6 +107,37 @@ class SecretError(MlopsNotebooksError, KeyError):
 
     The message names the variable, never a value.
     """
+
+    def __str__(self) -> str:  # KeyError would otherwise quote the message.
+        return str(self.args[0]) if self.args else ""
+
+
+class UnknownNameError(InvalidInputError, KeyError):
+    """A lookup by name (column, metric, method, plot kind, stage, …) found no such name.
+
+    The message lists the closest valid names (or all of them when few).
+
+    Attributes
+    ----------
+    name : str
+        The name asked for.
+    valid : tuple of str
+        Every valid name.
+    """
+
+    def __init__(self, name: str, valid: tuple[str, ...] = (), *, what: str = "name") -> None:
+        import difflib
+
+        close = difflib.get_close_matches(name, list(valid), n=3, cutoff=0.5)
+        if close:
+            hint = f"did you mean {', '.join(map(repr, close))}?"
+        elif len(valid) <= 12:
+            hint = f"valid: {', '.join(map(repr, valid))}" if valid else "none are available"
+        else:
+            hint = f"valid: {', '.join(map(repr, valid[:12]))}, … ({len(valid)} in all)"
+        super().__init__(f"unknown {what} {name!r}: {hint}")
+        self.name = name
+        self.valid = tuple(valid)
 
     def __str__(self) -> str:  # KeyError would otherwise quote the message.
         return str(self.args[0]) if self.args else ""
