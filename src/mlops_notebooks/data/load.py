@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 import polars as pl
 
+from mlops_notebooks._run_context import note_dataset
 from mlops_notebooks.data import dvc as _dvc  # noqa: F401  (registers dvc://)
 from mlops_notebooks.data import sql as _sql  # noqa: F401  (registers SQL schemes)
 from mlops_notebooks.data.catalog import CATALOG_PREFIX, Catalog, CatalogEntry, read_catalog
@@ -188,6 +189,7 @@ def load_dataset(
         provenance.source,
         dict(provenance.summary())["shape"],
     )
+    note_dataset(provenance.to_dict())  # remembered in run.json when executed by `mlops-nb run`
     return Dataset(frame=result, provenance=provenance)
 
 

@@ -6,6 +6,9 @@ Layout of one run::
         <notebook>.ipynb      the executed notebook (partly executed if a cell failed)
         <notebook>.html       self-contained HTML report
         parameters.yaml       every parameter with the value the run used
+        results.json          the values the notebook recorded with ``record(name, value)``
+        run.json              the run's record: notebook, parameters, status, start, duration,
+                              failing cell, versions, git commit, provenance of loaded data
 
 The folder is built under a hidden temporary name and renamed when complete, so a reader never
 sees a half-written run; a failed run is renamed too, keeping its partial report for debugging.
@@ -13,24 +16,30 @@ sees a half-written run; a failed run is renamed too, keeping its partial report
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from mlops_notebooks import _run_context
 from mlops_notebooks._io import write_text_atomic
 from mlops_notebooks.errors import ExecutionFailedError
 from mlops_notebooks.runner.kernel import ensure_kernel
 from mlops_notebooks.runner.notebooks import read_notebook, resolve_notebook
 from mlops_notebooks.runner.parameters import parse_parameters, resolve
 from mlops_notebooks.runner.report import export_html
+from mlops_notebooks.runner.run_info import git_state, versions
 
-__all__ = ["DEFAULT_OUTPUT_DIR", "RunResult", "run_notebook"]
+__all__ = ["DEFAULT_OUTPUT_DIR", "RUN_RECORD_FILE", "RunResult", "run_notebook"]
 
 DEFAULT_OUTPUT_DIR = "reports"
+RUN_RECORD_FILE = "run.json"
+RUN_RECORD_VERSION = 1
 START_TIMEOUT_SECONDS = 300  # kernels can take over a minute to start on a loaded machine
 
 
@@ -52,6 +61,14 @@ class RunResult:
         The Jupyter kernel that executed it.
     duration_seconds : float
         Wall time of the execution, export included.
+    run_record : pathlib.Path or None
+        The run's ``run.json``.
+    results : dict
+        The values the notebook recorded with ``record(name, value)``.
+    datasets : tuple of dict
+        Provenance of every data set the notebook loaded, in load order.
+    started_at : str
+        UTC start time, ISO 8601.
     """
 
     notebook: Path
@@ -62,6 +79,10 @@ class RunResult:
     parameters: dict[str, Any] = field(default_factory=dict)
     kernel_name: str = ""
     duration_seconds: float = 0.0
+    run_record: Path | None = None
+    results: dict[str, Any] = field(default_factory=dict)
+    datasets: tuple[dict[str, Any], ...] = ()
+    started_at: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-serialisable summary of the run."""
@@ -74,6 +95,10 @@ class RunResult:
             "parameters": self.parameters,
             "kernel_name": self.kernel_name,
             "duration_seconds": self.duration_seconds,
+            "run_record": str(self.run_record) if self.run_record else None,
+            "results": self.results,
+            "datasets": list(self.datasets),
+            "started_at": self.started_at,
         }
 
     def _repr_html_(self) -> str:
@@ -82,7 +107,7 @@ class RunResult:
         rows = "".join(
             f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>"
             for k, v in self.to_dict().items()
-            if k != "parameters"
+            if k not in ("parameters", "results", "datasets")
         )
         return f"<table>{rows}</table>"
 
@@ -129,7 +154,8 @@ def run_notebook(
         For an unknown parameter (listing the valid ones) or a value of the wrong type —
         before any kernel starts.
     ExecutionFailedError
-        When a cell raises. The partly executed notebook and its HTML are kept.
+        When a cell raises. The partly executed notebook, its HTML and ``run.json`` (status
+        ``failed``, with the failing cell) are kept.
 
     Examples
     --------
@@ -151,10 +177,28 @@ def run_notebook(
     params_file = work_dir / "parameters.yaml"
     _write_parameters(params_file, effective)
 
+    run = _Run(
+        source=source,
+        work_dir=work_dir,
+        final_dir=final_dir,
+        parameters=effective,
+        kernel=kernel,
+        no_input=no_input,
+        started_at=datetime.now(UTC),
+        git=git_state(source.parent),  # the code the run starts from, before a cell can change it
+    )
     started = time.perf_counter()
-    failure = _execute(source, executed, overrides, kernel, progress)
-    export_html(executed, html, no_input=no_input)
-    os.replace(work_dir, final_dir)
+    try:
+        with _run_environment(work_dir):
+            failure = _execute(source, executed, overrides, kernel, progress)
+        export_html(executed, html, no_input=no_input)
+    except Exception as err:  # kernel died or never started: keep what there is, then re-raise
+        evalue = " ".join(str(err).split())
+        crash = {"cell_index": None, "execution_count": None, "ename": type(err).__name__}
+        _finish(run, time.perf_counter() - started, crash | {"evalue": evalue})
+        raise
+    error = _failure_info(failure, executed) if failure is not None else None
+    record = _finish(run, time.perf_counter() - started, error)
     result = RunResult(
         notebook=source,
         output_dir=final_dir,
@@ -163,11 +207,90 @@ def run_notebook(
         parameters_file=final_dir / params_file.name,
         parameters=effective,
         kernel_name=kernel,
-        duration_seconds=time.perf_counter() - started,
+        duration_seconds=record["duration_seconds"],
+        run_record=final_dir / RUN_RECORD_FILE,
+        results=record["results"],
+        datasets=tuple(record["datasets"]),
+        started_at=record["started_at"],
     )
-    if failure is not None:
-        raise _failure_error(failure, result)
+    if error is not None:
+        raise _failure_error(error, result)
     return result
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What the runner knows about a run before its kernel starts."""
+
+    source: Path
+    work_dir: Path
+    final_dir: Path
+    parameters: dict[str, Any]
+    kernel: str
+    no_input: bool
+    started_at: datetime
+    git: dict[str, Any]
+
+
+@contextlib.contextmanager
+def _run_environment(run_dir: Path) -> Iterator[None]:
+    """Tell the kernel (a child process, started inside this block) where the run folder is."""
+    previous = os.environ.get(_run_context.RUN_DIR_ENV)
+    os.environ[_run_context.RUN_DIR_ENV] = str(run_dir.resolve())
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(_run_context.RUN_DIR_ENV, None)
+        else:
+            os.environ[_run_context.RUN_DIR_ENV] = previous
+
+
+def _finish(run: _Run, duration: float, error: dict[str, Any] | None) -> dict[str, Any]:
+    """Write ``results.json`` and ``run.json`` into the work folder, then move it into place."""
+    from mlops_notebooks._render import dumps
+
+    results_file = run.work_dir / _run_context.RESULTS_FILE
+    results = _read_results(results_file)
+    if not results_file.exists():
+        write_text_atomic(results_file, "{}")
+    datasets = _run_context.read_datasets(run.work_dir)
+    (run.work_dir / _run_context.DATASETS_FILE).unlink(missing_ok=True)
+    record: dict[str, Any] = {
+        "run_record_version": RUN_RECORD_VERSION,
+        "notebook": run.source.stem,
+        "notebook_path": str(run.source),
+        "status": "failed" if error else "ok",
+        "started_at": run.started_at.isoformat(timespec="milliseconds"),
+        "duration_seconds": round(duration, 3),
+        "parameters": run.parameters,
+        "error": error,
+        "results": results,
+        "datasets": datasets,
+        "versions": versions(),
+        "git": run.git,
+        "kernel_name": run.kernel,
+        "no_input": run.no_input,
+        "files": {
+            "notebook": run.source.name,
+            "html_report": f"{run.source.stem}.html",
+            "parameters": "parameters.yaml",
+            "results": _run_context.RESULTS_FILE,
+        },
+    }
+    write_text_atomic(run.work_dir / RUN_RECORD_FILE, dumps(record))
+    os.replace(run.work_dir, run.final_dir)
+    return record
+
+
+def _read_results(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
 
 
 def _execute(
@@ -196,23 +319,32 @@ def _execute(
     return None
 
 
-def _failure_error(err: Any, result: RunResult) -> ExecutionFailedError:
-    notebook = read_notebook(result.executed_notebook)
-    # papermill counts its injected-parameters cell; report the cell number the author sees.
+def _failure_info(err: Any, executed: Path) -> dict[str, Any]:
+    """The failing cell as the notebook's author sees it (index in the source notebook)."""
+    notebook = read_notebook(executed)
+    # papermill counts its error banner and injected-parameters cell; the author sees neither.
     injected_before = sum(
         1
         for cell in notebook.cells[1 : err.cell_index + 1]
         if "injected-parameters" in cell.metadata.get("tags", [])
     )
-    cell_number = err.cell_index - injected_before + 1
-    evalue = " ".join(str(err.evalue).split())
+    return {
+        "cell_index": err.cell_index - injected_before,
+        "execution_count": err.exec_count,
+        "ename": err.ename,
+        "evalue": str(err.evalue),
+    }
+
+
+def _failure_error(error: dict[str, Any], result: RunResult) -> ExecutionFailedError:
+    evalue = " ".join(error["evalue"].split())
     return ExecutionFailedError(
-        f"cell {cell_number} (In [{err.exec_count}]) of {result.notebook.name} raised "
-        f"{err.ename}: {evalue}",
-        cell_index=cell_number - 1,
-        execution_count=err.exec_count,
-        ename=err.ename,
-        evalue=str(err.evalue),
+        f"cell {error['cell_index'] + 1} (In [{error['execution_count']}]) of "
+        f"{result.notebook.name} raised {error['ename']}: {evalue}",
+        cell_index=error["cell_index"],
+        execution_count=error["execution_count"],
+        ename=error["ename"],
+        evalue=error["evalue"],
         output_notebook=str(result.executed_notebook),
         html_report=str(result.html_report),
     )
