@@ -1,5 +1,5 @@
 """The runner's notebook fixtures, reused for CLI tests."""
 
-from tests.runner.conftest import notebooks, write_notebook
+from tests.runner.conftest import notebooks, recorded_runs, write_notebook
 
-__all__ = ["notebooks", "write_notebook"]
+__all__ = ["notebooks", "recorded_runs", "write_notebook"]

@@ -136,9 +136,19 @@ def test_no_secret_in_an_executed_notebook_report_or_parameters_file(
     produced = [str(info.value)]
     run_dir = Path(info.value.html_report or "").parent
     files = sorted(p for p in run_dir.iterdir() if p.is_file())
-    assert {p.suffix for p in files} == {".ipynb", ".html", ".yaml"}
+    assert [p.name for p in files] == [
+        "leaky.html",
+        "leaky.ipynb",
+        "parameters.yaml",
+        "results.json",
+        "run.json",
+    ]
     produced += [p.read_text() for p in files]
     assert "analyst:***@127.0.0.1" in produced[2]  # the report shows the masked source
+    run_record = json.loads((run_dir / "run.json").read_text())
+    assert run_record["status"] == "failed"
+    assert [d["rows"] for d in run_record["datasets"]] == [33]  # the load that worked
+    assert "analyst:***@127.0.0.1" in run_record["datasets"][0]["source"]
     for secret in (PG_PASSWORD, TOKEN):
         assert not [p.name for p, text in zip(files, produced[1:], strict=True) if secret in text]
         assert secret not in produced[0]

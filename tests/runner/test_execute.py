@@ -49,6 +49,8 @@ def test_run_writes_notebook_html_and_parameters(notebooks, tmp_path):
         "hello.html",
         "hello.ipynb",
         "parameters.yaml",
+        "results.json",
+        "run.json",
     ]
     printed = _stream_text(result.executed_notebook)
     assert "bonjour bonjour bonjour\n" in printed

@@ -12,7 +12,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="execute a notebook with papermill into an executed notebook and an HTML report",
         description=(
             "Execute NOTEBOOK (a name from notebooks/ or a path) into "
-            "OUTPUT_DIR/<notebook>/<UTC timestamp>/ and print the HTML report's path. "
+            "OUTPUT_DIR/<notebook>/<UTC timestamp>/ (executed notebook, HTML report, "
+            "parameters.yaml, results.json, run.json) and print the HTML report's path; "
+            "`mlops-nb reports` lists past runs. "
             "Parameters: the --params-file values first, then each -p overrides them."
         ),
     )
@@ -54,5 +56,6 @@ def handle(args: argparse.Namespace) -> int:
         progress=sys.stderr.isatty() if args.progress is None else args.progress,
     )
     print(f"executed notebook: {result.executed_notebook}", file=sys.stderr)
+    print(f"run record: {result.run_record}", file=sys.stderr)
     print(result.html_report)
     return 0
