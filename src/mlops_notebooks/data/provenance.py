@@ -165,7 +165,10 @@ def provenance_table(*datasets: Dataset) -> Any:
 
     Examples
     --------
-    >>> provenance_table(load_dataset("flights_processed"), load_dataset("flights_current"))
+    >>> from mlops_notebooks.data import load_dataset
+    >>> table = provenance_table(load_dataset("flights_processed"), load_dataset("flights_current"))
+    >>> table[["ref", "rows"]].values.tolist()
+    [['flights_processed', 327346], ['flights_current', 166668]]
     """
     import pandas as pd
 

@@ -259,8 +259,10 @@ def correlations(
 
     Examples
     --------
-    >>> report = correlations(frame, target="is_delayed")  # doctest: +SKIP
-    >>> report.top_pairs(10)  # doctest: +SKIP
+    >>> from mlops_notebooks.data import load
+    >>> report = correlations(load("flights_processed", sample=5000, seed=0), target="is_delayed")
+    >>> report.top_pairs(1)["column_a"][0], report.top_pairs(1)["column_b"][0]
+    ('distance', 'dest')
     """
     from mlops_notebooks.eda.compute import normalize
 

@@ -87,9 +87,12 @@ def evaluate(
 
     Examples
     --------
+    >>> from mlops_notebooks.data import load
+    >>> frame = load("predictions_current", sample=5000, seed=0)
     >>> report = evaluate(frame, target="is_delayed", prediction="predicted_delayed",
-    ...                   probabilities="predicted_probability")  # doctest: +SKIP
-    >>> report["roc_auc"]  # doctest: +SKIP
+    ...                   probabilities="predicted_probability", n_bootstrap=200)
+    >>> round(report["roc_auc"], 3)
+    0.712
     """
     frame = None if data is None else to_polars(data, name="data")
     outputs = prepare_outputs(

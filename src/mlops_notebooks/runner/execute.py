@@ -159,7 +159,10 @@ def run_notebook(
 
     Examples
     --------
-    >>> result = run_notebook("data_exploration_mlops", parameters={"sample_size": "5000"})
+    Executing a whole notebook is too slow for a doctest (tests/runner runs real ones):
+
+    >>> result = run_notebook("data_exploration_mlops", parameters={"sample_size": "5000"},
+    ...                       output_dir="reports")  # doctest: +SKIP
     >>> result.html_report  # doctest: +SKIP
     PosixPath('reports/data_exploration_mlops/20261127T120000Z/data_exploration_mlops.html')
     """

@@ -225,8 +225,15 @@ def join_predictions(
 
     Examples
     --------
+    >>> import polars as pl
+    >>> texts = pl.DataFrame({"id": [1, 2, 3], "text": ["a great film", "a dull plot", "not bad"],
+    ...                       "label": ["positive", "negative", "positive"]})
+    >>> predictions = pl.DataFrame({"id": [3, 1, 2],
+    ...                             "lexicon_label": ["negative", "positive", "negative"]})
     >>> data = join_predictions(texts, predictions, models={"lexicon": "lexicon_label"},
-    ...                         label_names=["negative", "positive"])  # doctest: +SKIP
+    ...                         label_names=["negative", "positive"])
+    >>> data.correct("lexicon").tolist()
+    [True, True, False]
     """
     if not models:
         raise InvalidInputError(NO_MODELS)
