@@ -162,3 +162,36 @@ def test_a_changed_tracked_file_marks_the_tree_dirty(recorded_runs: RecordedRuns
     assert record["git"] == {"commit": recorded_runs.commit, "dirty": True}
     assert record["status"] == "ok"
     assert record["parameters"] == PARAMETERS
+
+
+def test_a_kernel_that_dies_fails_the_run_at_its_cell(notebooks: Path, tmp_path: Path) -> None:
+    from mlops_notebooks.errors import ExecutionFailedError
+    from mlops_notebooks.runner import run_notebook
+
+    from .conftest import write_notebook
+
+    path = write_notebook(
+        tmp_path / "dies.ipynb",
+        title="Dies",
+        body=["from mlops_notebooks import record\nrecord('before', 1)", "import os\nos._exit(3)",
+              "print('never runs')"],
+    )  # fmt: skip
+    with pytest.raises(ExecutionFailedError) as info:
+        run_notebook(path, parameters={"repeat": 1}, output_dir=tmp_path / "reports")
+    err = info.value
+    assert str(err).startswith("the kernel stopped in cell 4 of dies.ipynb: DeadKernelError")
+    assert (err.cell_index, err.ename) == (3, "DeadKernelError")
+    record = _record(Path(err.output_notebook or "").parent)
+    assert record["status"] == "failed"
+    assert record["error"]["cell_index"] == 3 and record["error"]["ename"] == "DeadKernelError"
+    assert record["results"] == {"before": 1}
+    assert Path(err.html_report or "").is_file()
+
+
+def test_an_unknown_kernel_is_refused_before_any_run_folder(notebooks: Path, tmp_path) -> None:
+    from mlops_notebooks.errors import UnknownNameError
+    from mlops_notebooks.runner import run_notebook
+
+    with pytest.raises(UnknownNameError, match="unknown Jupyter kernel 'no-such-kernel'"):
+        run_notebook("hello", kernel_name="no-such-kernel", output_dir=tmp_path / "reports")
+    assert not (tmp_path / "reports").exists()

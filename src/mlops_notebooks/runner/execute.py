@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import time
 from collections.abc import Iterator, Mapping
@@ -29,7 +30,7 @@ from typing import Any
 from mlops_notebooks import _run_context
 from mlops_notebooks._io import write_text_atomic
 from mlops_notebooks.errors import ExecutionFailedError
-from mlops_notebooks.runner.kernel import ensure_kernel
+from mlops_notebooks.runner.kernel import check_kernel, ensure_kernel
 from mlops_notebooks.runner.notebooks import read_notebook, resolve_notebook
 from mlops_notebooks.runner.parameters import parse_parameters, resolve
 from mlops_notebooks.runner.report import export_html
@@ -40,6 +41,8 @@ __all__ = ["DEFAULT_OUTPUT_DIR", "RUN_RECORD_FILE", "RunResult", "run_notebook"]
 DEFAULT_OUTPUT_DIR = "reports"
 RUN_RECORD_FILE = "run.json"
 RUN_RECORD_VERSION = 1
+
+logger = logging.getLogger(__name__)
 START_TIMEOUT_SECONDS = 300  # kernels can take over a minute to start on a loaded machine
 
 
@@ -153,9 +156,11 @@ def run_notebook(
     ParameterError
         For an unknown parameter (listing the valid ones) or a value of the wrong type —
         before any kernel starts.
+    UnknownNameError
+        For a ``kernel_name`` that is not installed (listing those that are).
     ExecutionFailedError
-        When a cell raises. The partly executed notebook, its HTML and ``run.json`` (status
-        ``failed``, with the failing cell) are kept.
+        When a cell raises, or the kernel dies while running one. The partly executed
+        notebook, its HTML and ``run.json`` (status ``failed``, with the failing cell) are kept.
 
     Examples
     --------
@@ -170,7 +175,7 @@ def run_notebook(
     declared = parse_parameters(read_notebook(source))
     from_file = _read_parameters_file(parameters_file) if parameters_file else {}
     overrides, effective = resolve(declared, from_file, dict(parameters or {}))
-    kernel = kernel_name or ensure_kernel()
+    kernel = check_kernel(kernel_name) if kernel_name else ensure_kernel()
 
     final_dir = _new_run_dir(Path(output_dir) / source.stem)
     work_dir = final_dir.with_name(f".{final_dir.name}.partial")
@@ -195,11 +200,19 @@ def run_notebook(
         with _run_environment(work_dir):
             failure = _execute(source, executed, overrides, kernel, progress)
         export_html(executed, html, no_input=no_input)
-    except Exception as err:  # kernel died or never started: keep what there is, then re-raise
-        evalue = " ".join(str(err).split())
-        crash = {"cell_index": None, "execution_count": None, "ename": type(err).__name__}
-        _finish(run, time.perf_counter() - started, crash | {"evalue": evalue})
-        raise
+    except Exception as err:  # the kernel died (or never started): keep what there is
+        crash = _crash_info(err, executed)
+        _export_partial(executed, html, no_input)
+        _finish(run, time.perf_counter() - started, crash)
+        if crash["cell_index"] is None:
+            raise
+        raise ExecutionFailedError(
+            f"the kernel stopped in cell {crash['cell_index'] + 1} of {source.name}: "
+            f"{crash['ename']}: {crash['evalue']}",
+            **crash,
+            output_notebook=str(final_dir / executed.name),
+            html_report=str(final_dir / html.name) if (final_dir / html.name).exists() else None,
+        ) from err
     error = _failure_info(failure, executed) if failure is not None else None
     record = _finish(run, time.perf_counter() - started, error)
     result = RunResult(
@@ -337,6 +350,40 @@ def _failure_info(err: Any, executed: Path) -> dict[str, Any]:
         "ename": err.ename,
         "evalue": str(err.evalue),
     }
+
+
+def _crash_info(err: Exception, executed: Path) -> dict[str, Any]:
+    """The cell that was running when the kernel stopped (``cell_index`` None if none ran)."""
+    info: dict[str, Any] = {
+        "cell_index": None,
+        "execution_count": None,
+        "ename": type(err).__name__,
+        "evalue": " ".join(str(err).split()),
+    }
+    if not executed.is_file():
+        return info
+    cells = read_notebook(executed).cells
+    started = [
+        index
+        for index, cell in enumerate(cells)
+        if cell.cell_type == "code" and cell.metadata.get("papermill", {}).get("start_time")
+    ]
+    if started:
+        last = started[-1]
+        injected = sum(
+            "injected-parameters" in cell.metadata.get("tags", []) for cell in cells[: last + 1]
+        )
+        info["cell_index"] = last - injected
+    return info
+
+
+def _export_partial(executed: Path, html: Path, no_input: bool) -> None:
+    if not executed.is_file():
+        return
+    try:
+        export_html(executed, html, no_input=no_input)
+    except Exception:  # the run already failed; its notebook is kept either way
+        logger.warning("could not export %s to HTML", executed, exc_info=True)
 
 
 def _failure_error(error: dict[str, Any], result: RunResult) -> ExecutionFailedError:

@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-__all__ = ["KERNEL_NAME", "ensure_kernel"]
+__all__ = ["KERNEL_NAME", "check_kernel", "ensure_kernel"]
 
 KERNEL_NAME = "mlops-notebooks"
 
@@ -54,6 +54,24 @@ def ensure_kernel(name: str = KERNEL_NAME) -> str:
             return candidate
     _install(candidates[-1])
     return candidates[-1]
+
+
+def check_kernel(name: str) -> str:
+    """Return ``name`` if a Jupyter kernelspec of that name is installed.
+
+    Raises
+    ------
+    UnknownNameError
+        Listing the installed kernels, before any run folder is made.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    from mlops_notebooks.errors import UnknownNameError
+
+    installed = tuple(sorted(KernelSpecManager().find_kernel_specs()))
+    if name not in installed:
+        raise UnknownNameError(name, installed, what="Jupyter kernel")
+    return name
 
 
 def _install(name: str) -> None:
