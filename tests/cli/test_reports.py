@@ -74,3 +74,5 @@ def test_bad_input_exits_2_with_one_line(reports: Path, tmp_path: Path, capsys) 
     assert main(["reports", "--reports-dir", str(tmp_path / "missing")]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "no reports folder" in err
+    assert main(["reports", "--reports-dir", str(reports), "--limit", "0"]) == 2
+    assert capsys.readouterr().err.strip() == "mlops-nb: error: --limit must be 1 or more, got 0"

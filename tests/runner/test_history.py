@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,16 +19,21 @@ from .conftest import RecordedRuns
 
 
 class IndexPage(HTMLParser):
-    """The rows of the index table: each row's cell texts and links."""
+    """The rows of the index's runs table: each row's cell texts and links."""
 
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[dict[str, list[str]]] = []
         self.headers: list[str] = []
+        self._in_runs = False
         self._in_th = False
         self._cell: list[str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self._in_runs = dict(attrs).get("class") == "runs"
+        if not self._in_runs:
+            return
         if tag == "tr":
             self.rows.append({"cells": [], "links": []})
         elif tag == "th":
@@ -39,7 +45,9 @@ class IndexPage(HTMLParser):
             self.rows[-1]["links"].append(dict(attrs)["href"] or "")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "th":
+        if tag == "table":
+            self._in_runs = False
+        elif tag == "th":
             self._in_th = False
         elif tag == "td" and self._cell is not None:
             self.rows[-1]["cells"].append(" ".join("".join(self._cell).split()))
@@ -109,6 +117,32 @@ class TestRealRuns:
         assert runs.to_frame()["notebook"].tolist() == ["recording"] * 3
         assert json.loads(runs.to_json())["runs"][2]["results"]["rows"] == 16
         assert "rows=16, half_threshold=0.125" in runs._repr_html_()
+
+    def test_recorded_numbers_over_runs(self, recorded_runs: RecordedRuns) -> None:
+        runs = history(recorded_runs.reports)
+        assert runs.numeric_results == ("rows", "half_threshold")  # lists and booleans are not
+        starts = [datetime.fromisoformat(r.record["started_at"]) for r in reversed(runs.runs)]
+        assert runs.trend("half_threshold") == {
+            "recording": list(zip(starts, [0.25, 0.125, 0.125], strict=True))
+        }
+        figure = runs.plot("half_threshold")
+        (line,) = figure.axes[0].get_lines()
+        assert list(line.get_ydata()) == [0.25, 0.125, 0.125]
+        assert figure.axes[0].get_title() == "half_threshold over runs"
+        assert list(runs.plot().axes[0].get_lines()[0].get_ydata()) == [16, 16, 16]  # "rows"
+        with pytest.raises(UnknownNameError, match="unknown numeric recorded result 'columns'"):
+            runs.plot("columns")
+
+    def test_index_shows_each_trend(self, recorded_runs: RecordedRuns) -> None:
+        text = write_index(recorded_runs.reports).read_text()
+        trends = text[text.index("Recorded results over runs") : text.index("<h2>Runs</h2>")]
+        assert trends.count("<svg") == 2  # rows and half_threshold
+        half = trends[trends.index("<code>half_threshold</code>") :]
+        polyline = re.search(r"points='([^']+)'", half)
+        assert polyline is not None
+        heights = [float(point.split(",")[1]) for point in polyline.group(1).split()]
+        assert heights[0] < heights[1] == heights[2]  # 0.25 drawn above 0.125
+        assert "<td>0.125</td>" in half
 
     def test_filter_by_notebook(self, recorded_runs: RecordedRuns) -> None:
         assert len(history(recorded_runs.reports, notebook="recording")) == 3

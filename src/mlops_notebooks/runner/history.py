@@ -156,6 +156,62 @@ class RunHistory(Result):
         kept = tuple(run for run in self.runs if run.notebook == notebook)
         return RunHistory(reports_dir=self.reports_dir, runs=kept)
 
+    @property
+    def numeric_results(self) -> tuple[str, ...]:
+        """Names of the recorded results that hold a number, oldest first: what ``plot`` draws."""
+        names: dict[str, None] = {}
+        for run in reversed(self.runs):
+            names.update((name, None) for name, value in run.results.items() if _is_number(value))
+        return tuple(names)
+
+    def trend(self, name: str) -> dict[str, list[tuple[datetime, float]]]:
+        """Per notebook, ``(started_at, value)`` of each run that recorded ``name``, oldest first.
+
+        Raises
+        ------
+        UnknownNameError
+            When no run recorded a number under ``name``; the message lists those that did.
+        """
+        if name not in self.numeric_results:
+            raise UnknownNameError(name, self.numeric_results, what="numeric recorded result")
+        points: dict[str, list[tuple[datetime, float]]] = {}
+        for run in reversed(self.runs):
+            value: Any = run.results.get(name)
+            if _is_number(value) and run.started_at is not None:
+                points.setdefault(run.notebook, []).append((run.started_at, float(value)))
+        return points
+
+    def plot(self, kind: str | None = None, *, ax: Any = None) -> Any:
+        """A recorded number over the runs, one line per notebook.
+
+        Parameters
+        ----------
+        kind : str, optional
+            The recorded result to draw (see ``numeric_results``); default the first one.
+        ax : matplotlib Axes, optional
+            Draw into this Axes instead of a new figure.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+        """
+        from mlops_notebooks._render import figure_of, new_axes
+
+        name = kind if kind is not None else next(iter(self.numeric_results), "")
+        points = self.trend(name)
+        axes = new_axes(ax, size=(8, 3.5))
+        for notebook, values in points.items():
+            times, numbers = zip(*values, strict=True)
+            axes.plot(times, numbers, marker="o", label=notebook)
+        axes.set_title(f"{name} over runs")
+        axes.set_xlabel("run start (UTC)")
+        axes.set_ylabel(name)
+        if len(points) > 1:
+            axes.legend()
+        figure = figure_of(axes)
+        figure.autofmt_xdate()
+        return figure
+
     def to_polars(self) -> pl.DataFrame:
         """One row per run: start, notebook, status, duration, key results, commit, report."""
         import polars as pl
@@ -321,6 +377,10 @@ def _stamp_time(name: str) -> datetime | None:
 
 def _newest_first(entry: RunEntry) -> tuple[datetime, str]:
     return (entry.started_at or datetime.min.replace(tzinfo=UTC), entry.run_dir.name)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _short(value: Any) -> str:

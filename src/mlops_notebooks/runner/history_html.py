@@ -24,6 +24,7 @@ _STYLE = """
 .mlops-history th, .mlops-history td { border-bottom: 1px solid #ddd; padding: 4px 8px;
   text-align: left; vertical-align: top; }
 .mlops-history th { background: #f4f4f4; }
+.mlops-history td:first-child, .mlops-history td:nth-child(4) { white-space: nowrap; }
 .mlops-history .status-ok { color: #1a7f37; font-weight: bold; }
 .mlops-history .status-failed { color: #cf222e; font-weight: bold; }
 .mlops-history .status-unknown { color: #777; }
@@ -63,14 +64,59 @@ def history_body(runs: RunHistory, base: Path) -> str:
     head = "".join(f"<th>{name}</th>" for name in _COLUMNS)
     rows = "".join(_row(run, base) for run in runs.runs)
     table = (
-        f"<div class='scroll'><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody>"
+        f"<div class='scroll'><table class='runs'><thead><tr>{head}</tr></thead>"
+        f"<tbody>{rows}</tbody>"
         "</table></div>"
         if runs.runs
         else "<p>No runs yet: <code>mlops-nb run NOTEBOOK</code> adds one.</p>"
     )
     return (
         f"<style>{_STYLE}</style><div class='mlops-history'>"
-        f"<p>{html.escape(summary)}</p>{table}</div>"
+        f"<p>{html.escape(summary)}</p>{_trends(runs)}{table}</div>"
+    )
+
+
+def _trends(runs: RunHistory) -> str:
+    """Each recorded number over the runs of each notebook, as a small inline SVG line."""
+    rows = []
+    for name in runs.numeric_results:
+        for notebook, points in runs.trend(name).items():
+            if len(points) < 2:
+                continue
+            values = [value for _, value in points]
+            latest = f"{values[-1]:.4g}"
+            span = f"min {min(values):.4g}, max {max(values):.4g}, {len(values)} runs"
+            rows.append(
+                f"<tr><td>{html.escape(notebook)}</td><td><code>{html.escape(name)}</code></td>"
+                f"<td>{_sparkline(values, f'{name}: {span}')}</td><td>{latest}</td>"
+                f"<td><small>{html.escape(span)}</small></td></tr>"
+            )
+    if not rows:
+        return ""
+    head = "<tr><th>Notebook</th><th>Result</th><th>Trend</th><th>Latest</th><th>Range</th></tr>"
+    return (
+        "<h2>Recorded results over runs</h2>"
+        f"<div class='scroll'><table class='trends'><thead>{head}</thead>"
+        f"<tbody>{''.join(rows)}</tbody>"
+        "</table></div><h2>Runs</h2>"
+    )
+
+
+def _sparkline(values: list[float], title: str, width: int = 140, height: int = 28) -> str:
+    low, high = min(values), max(values)
+    step = (width - 4) / (len(values) - 1)
+    # Highest value at the top; a constant series runs through the middle.
+    heights = [(v - low) / (high - low) if high > low else 0.5 for v in values]
+    points = " ".join(
+        f"{2 + i * step:.1f},{height - 2 - share * (height - 4):.1f}"
+        for i, share in enumerate(heights)
+    )
+    last_x, last_y = points.rsplit(" ", 1)[-1].split(",")
+    return (
+        f"<svg class='spark' width='{width}' height='{height}' viewBox='0 0 {width} {height}' "
+        f"role='img'><title>{html.escape(title)}</title>"
+        f"<polyline fill='none' stroke='#0969da' stroke-width='1.5' points='{points}'/>"
+        f"<circle cx='{last_x}' cy='{last_y}' r='2.5' fill='#0969da'/></svg>"
     )
 
 

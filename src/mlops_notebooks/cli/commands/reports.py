@@ -27,15 +27,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from mlops_notebooks._render import dumps
+    from mlops_notebooks.errors import InvalidInputError
     from mlops_notebooks.runner import history, write_index
 
+    if args.limit is not None and args.limit < 1:
+        raise InvalidInputError(f"--limit must be 1 or more, got {args.limit}")
     runs = history(args.reports_dir, notebook=args.notebook)
-    listed = runs.runs[: args.limit] if args.limit is not None and args.limit >= 0 else runs.runs
+    listed = runs.runs[: args.limit] if args.limit is not None else runs.runs
     if not args.no_index:
         index = write_index(args.reports_dir)
         print(f"index: {index}", file=sys.stderr)
     if args.json:
+        from mlops_notebooks._render import dumps
+
         print(dumps([run.to_dict() for run in listed]))
         return 0
     if not listed:
