@@ -16,31 +16,32 @@ sees a half-written run; a failed run is renamed too, keeping its partial report
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
 import os
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-from mlops_notebooks import _run_context
 from mlops_notebooks._io import write_text_atomic
 from mlops_notebooks.errors import ExecutionFailedError
 from mlops_notebooks.runner.kernel import check_kernel, ensure_kernel
 from mlops_notebooks.runner.notebooks import read_notebook, resolve_notebook
 from mlops_notebooks.runner.parameters import parse_parameters, resolve
 from mlops_notebooks.runner.report import export_html
-from mlops_notebooks.runner.run_info import git_state, versions
+from mlops_notebooks.runner.run_info import (
+    RUN_RECORD_FILE,
+    RunStart,
+    git_state,
+    run_environment,
+    write_run_record,
+)
 
 __all__ = ["DEFAULT_OUTPUT_DIR", "RUN_RECORD_FILE", "RunResult", "run_notebook"]
 
 DEFAULT_OUTPUT_DIR = "reports"
-RUN_RECORD_FILE = "run.json"
-RUN_RECORD_VERSION = 1
 
 logger = logging.getLogger(__name__)
 START_TIMEOUT_SECONDS = 300  # kernels can take over a minute to start on a loaded machine
@@ -185,7 +186,7 @@ def run_notebook(
     params_file = work_dir / "parameters.yaml"
     _write_parameters(params_file, effective)
 
-    run = _Run(
+    run = RunStart(
         source=source,
         work_dir=work_dir,
         final_dir=final_dir,
@@ -195,26 +196,8 @@ def run_notebook(
         started_at=datetime.now(UTC),
         git=git_state(source.parent),  # the code the run starts from, before a cell can change it
     )
-    started = time.perf_counter()
-    try:
-        with _run_environment(work_dir):
-            failure = _execute(source, executed, overrides, kernel, progress)
-        export_html(executed, html, no_input=no_input)
-    except Exception as err:  # the kernel died (or never started): keep what there is
-        crash = _crash_info(err, executed)
-        _export_partial(executed, html, no_input)
-        _finish(run, time.perf_counter() - started, crash)
-        if crash["cell_index"] is None:
-            raise
-        raise ExecutionFailedError(
-            f"the kernel stopped in cell {crash['cell_index'] + 1} of {source.name}: "
-            f"{crash['ename']}: {crash['evalue']}",
-            **crash,
-            output_notebook=str(final_dir / executed.name),
-            html_report=str(final_dir / html.name) if (final_dir / html.name).exists() else None,
-        ) from err
-    error = _failure_info(failure, executed) if failure is not None else None
-    record = _finish(run, time.perf_counter() - started, error)
+    error, duration = _execute_run(run, executed, html, overrides, progress)
+    record = write_run_record(run, duration, error)
     result = RunResult(
         notebook=source,
         output_dir=final_dir,
@@ -234,79 +217,37 @@ def run_notebook(
     return result
 
 
-@dataclass(frozen=True)
-class _Run:
-    """What the runner knows about a run before its kernel starts."""
-
-    source: Path
-    work_dir: Path
-    final_dir: Path
-    parameters: dict[str, Any]
-    kernel: str
-    no_input: bool
-    started_at: datetime
-    git: dict[str, Any]
-
-
-@contextlib.contextmanager
-def _run_environment(run_dir: Path) -> Iterator[None]:
-    """Tell the kernel (a child process, started inside this block) where the run folder is."""
-    previous = os.environ.get(_run_context.RUN_DIR_ENV)
-    os.environ[_run_context.RUN_DIR_ENV] = str(run_dir.resolve())
+def _execute_run(
+    run: RunStart, executed: Path, html: Path, overrides: dict[str, Any], progress: bool
+) -> tuple[dict[str, Any] | None, float]:
+    """Execute and export; return the failing cell (or ``None``) and the wall time."""
+    started = time.perf_counter()
     try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop(_run_context.RUN_DIR_ENV, None)
-        else:
-            os.environ[_run_context.RUN_DIR_ENV] = previous
+        with run_environment(run.work_dir):
+            failure = _execute(run.source, executed, overrides, run.kernel, progress)
+        export_html(executed, html, no_input=run.no_input)
+    except Exception as err:  # the kernel died (or never started): keep what there is
+        _fail_on_crash(run, err, executed, html, time.perf_counter() - started)
+    error = _failure_info(failure, executed) if failure is not None else None
+    return error, time.perf_counter() - started
 
 
-def _finish(run: _Run, duration: float, error: dict[str, Any] | None) -> dict[str, Any]:
-    """Write ``results.json`` and ``run.json`` into the work folder, then move it into place."""
-    from mlops_notebooks._render import dumps
-
-    results_file = run.work_dir / _run_context.RESULTS_FILE
-    results = _read_results(results_file)
-    if not results_file.exists():
-        write_text_atomic(results_file, "{}")
-    datasets = _run_context.read_datasets(run.work_dir)
-    (run.work_dir / _run_context.DATASETS_FILE).unlink(missing_ok=True)
-    record: dict[str, Any] = {
-        "run_record_version": RUN_RECORD_VERSION,
-        "notebook": run.source.stem,
-        "notebook_path": str(run.source),
-        "status": "failed" if error else "ok",
-        "started_at": run.started_at.isoformat(timespec="milliseconds"),
-        "duration_seconds": round(duration, 3),
-        "parameters": run.parameters,
-        "error": error,
-        "results": results,
-        "datasets": datasets,
-        "versions": versions(),
-        "git": run.git,
-        "kernel_name": run.kernel,
-        "no_input": run.no_input,
-        "files": {
-            "notebook": run.source.name,
-            "html_report": f"{run.source.stem}.html",
-            "parameters": "parameters.yaml",
-            "results": _run_context.RESULTS_FILE,
-        },
-    }
-    write_text_atomic(run.work_dir / RUN_RECORD_FILE, dumps(record))
-    os.replace(run.work_dir, run.final_dir)
-    return record
-
-
-def _read_results(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        return {}
-    try:
-        loaded = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError:
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
+def _fail_on_crash(
+    run: RunStart, err: Exception, executed: Path, html: Path, duration: float
+) -> NoReturn:
+    crash = _crash_info(err, executed)
+    _export_partial(executed, html, run.no_input)
+    write_run_record(run, duration, crash)
+    if crash["cell_index"] is None:
+        raise err
+    report = run.final_dir / html.name
+    raise ExecutionFailedError(
+        f"the kernel stopped in cell {crash['cell_index'] + 1} of {run.source.name}: "
+        f"{crash['ename']}: {crash['evalue']}",
+        **crash,
+        output_notebook=str(run.final_dir / executed.name),
+        html_report=str(report) if report.exists() else None,
+    ) from err
 
 
 def _execute(
