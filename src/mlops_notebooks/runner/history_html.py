@@ -62,6 +62,7 @@ def history_body(runs: RunHistory, base: Path) -> str:
         f"{runs.reports_dir}: {counts['ok']} ok, {counts['failed']} failed. Newest first."
     )
     head = "".join(f"<th>{name}</th>" for name in _COLUMNS)
+    base = Path(os.path.abspath(base))  # once: relpath on absolute paths needs no file system
     rows = "".join(_row(run, base) for run in runs.runs)
     table = (
         f"<div class='scroll'><table class='runs'><thead><tr>{head}</tr></thead>"
@@ -191,7 +192,7 @@ def _files(run: RunEntry, base: Path) -> str:
 
 
 def _href(target: Path, base: Path) -> str:
-    relative = os.path.relpath(target.resolve(), base.resolve())
+    relative = os.path.relpath(os.path.abspath(target), base)
     return html.escape(quote(Path(relative).as_posix()))
 
 

@@ -27,15 +27,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from mlops_notebooks.errors import InvalidInputError
-    from mlops_notebooks.runner import history, write_index
+    from mlops_notebooks.runner import history
+    from mlops_notebooks.runner.history import INDEX_FILE
 
     if args.limit is not None and args.limit < 1:
         raise InvalidInputError(f"--limit must be 1 or more, got {args.limit}")
-    runs = history(args.reports_dir, notebook=args.notebook)
+    every_run = history(args.reports_dir)
+    runs = every_run.of(args.notebook) if args.notebook is not None else every_run
     listed = runs.runs[: args.limit] if args.limit is not None else runs.runs
-    if not args.no_index:
-        index = write_index(args.reports_dir)
+    if not args.no_index:  # the index always links every run, whatever is listed
+        index = every_run.save_html(Path(args.reports_dir) / INDEX_FILE)
         print(f"index: {index}", file=sys.stderr)
     if args.json:
         from mlops_notebooks._render import dumps
