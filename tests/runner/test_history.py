@@ -234,3 +234,36 @@ def test_values_are_escaped(tmp_path: Path) -> None:
     assert isinstance(history(tmp_path), RunHistory)
     assert history(tmp_path).to_polars().schema["started_at"] == pl.Datetime("ms", "UTC")
     assert os.path.isfile(tmp_path / "index.html")
+
+
+@pytest.mark.notebook
+@pytest.mark.xdist_group("kernel")
+def test_index_renders_in_a_real_browser_without_overflow(
+    recorded_runs: RecordedRuns, tmp_path: Path
+) -> None:
+    """Chromium from the Debian packages (.ci/run installs it), driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    index = write_index(recorded_runs.reports)
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            page = browser.new_page(viewport={"width": 900, "height": 900})
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda err: errors.append(str(err)))
+            page.goto(index.as_uri())
+            widths = page.evaluate(
+                "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
+            page.screenshot(path=str(tmp_path / "index.png"), full_page=True)
+            index_errors = list(errors)
+            page.click("table.runs a")  # the newest run's report opens from disk
+            assert page.url == recorded_runs.dirty.html_report.as_uri()
+        finally:
+            browser.close()
+    assert widths[0] <= widths[1], f"the page scrolls sideways: {widths}"
+    assert index_errors == []
+    assert (tmp_path / "index.png").stat().st_size > 0
