@@ -283,8 +283,8 @@ def history(
     Examples
     --------
     >>> import tempfile
-    >>> reports = tempfile.mkdtemp()  # the --output-dir of earlier runs; "reports" by default
-    >>> runs = history(reports)
+    >>> with tempfile.TemporaryDirectory() as reports:  # "reports" by default
+    ...     runs = history(reports)
     >>> len(runs), runs.to_frame().columns[:4].tolist()
     (0, ['started_at', 'notebook', 'status', 'duration_seconds'])
     """
@@ -308,7 +308,8 @@ def write_index(reports_dir: str | os.PathLike[str] = DEFAULT_OUTPUT_DIR) -> Pat
     Examples
     --------
     >>> import tempfile
-    >>> write_index(tempfile.mkdtemp()).name
+    >>> with tempfile.TemporaryDirectory() as reports:
+    ...     write_index(reports).name
     'index.html'
     """
     folder = Path(reports_dir)
