@@ -118,7 +118,7 @@ class ColumnRoles(Result):
         """The grouping column with the fewest levels (first of :attr:`groups`)."""
         return next(iter(self.groups), None)
 
-    def plot_columns(self, top_k: int = 8) -> list[str]:
+    def columns_to_plot(self, top_k: int = 8) -> list[str]:
         """Columns worth a picture first: leaks, then the numeric columns with the most missing
         values, then the most related to the target (or most variable without one), ``top_k``
         in all; then at most ``top_k // 2`` (at least one) categorical columns ranked alike."""
