@@ -339,7 +339,7 @@ def _calendar_parts(
     for i, (name, part) in enumerate(pairs):
         column, value = pl.col(name).cast(pl.Int64), pl.col(f"\x00{part}")
         expressions.append((column == value).mean().alias(f"{i}|exact"))
-        expressions.append((column - 1 == value).mean().alias(f"{i}|minus"))
+        expressions.append((column + 1 == value).mean().alias(f"{i}|minus"))
         period = _PARTS[part][1]
         if period and part_distinct[part] > 2:
             shift = ((column - value) % period).drop_nulls()
@@ -354,7 +354,7 @@ def _calendar_parts(
 
 
 def _is_part(row: dict[str, Any], key: str) -> bool:
-    # weekday may count from 0 (pandas) or 1 (ISO): `minus` compares column - 1 with the part.
+    # weekday may count from 0 (pandas) or 1 (ISO): `minus` compares column + 1 with the part.
     exact = max(row[f"{key}|exact"] or 0.0, row[f"{key}|minus"] or 0.0)
     if exact >= CALENDAR_MATCH_SHARE:
         return True
