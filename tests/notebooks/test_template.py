@@ -128,7 +128,6 @@ def test_template_runs_on_another_schema_with_a_trained_model(weather, tmp_path,
             "target_column": TARGET,
             "prediction_column": PREDICTION,
             "probability_column": PROBABILITY,
-            "time_column": "auto",
             "frequency": "1w",
             "drift_frequency": "1mo",
             "sample_size": 0,
@@ -158,7 +157,7 @@ def test_template_runs_with_only_raw_data(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     result = run_notebook(
         "data_exploration_mlops",
-        parameters={"raw_ref": str(WEATHER_CSV), **EMPTY_REFS, "time_column": "auto"},
+        parameters={"raw_ref": str(WEATHER_CSV), **EMPTY_REFS},
         output_dir=tmp_path,
     )
     notes = skip_notes(result)
