@@ -164,10 +164,10 @@ def _enable_notebook_display() -> None:
 
     The inline backend registers its PNG formatter for figures only when its module is imported,
     which pyplot does lazily, and never under ``MPLBACKEND=Agg`` (CI, ``mlops-nb run``). So:
-    when the inline backend is active, import it (it registers its own formatter and honours
-    ``%config InlineBackend``); otherwise register a PNG formatter for
-    :class:`~matplotlib.figure.Figure` ourselves. IPython keeps one formatter per type, so a
-    figure is shown exactly once. Outside IPython nothing happens: scripts stay headless.
+    when the inline backend is active, import it (it registers its own formatter); otherwise
+    register a PNG formatter for :class:`~matplotlib.figure.Figure` ourselves, once. IPython
+    keeps one formatter per type, so a figure is shown exactly once. Outside IPython nothing
+    happens: scripts stay headless.
     """
     if "IPython" not in sys.modules:
         return
@@ -184,11 +184,11 @@ def _enable_notebook_display() -> None:
     if _has_formatter(formatter, Figure):
         return
     if _backend_is_inline():
-        import matplotlib_inline.backend_inline  # noqa: F401  (registers the figure formatter)
-
-        if _has_formatter(formatter, Figure):
-            return
-    formatter.for_type(Figure, _figure_png)
+        # It registers its own formatter and honours `%config InlineBackend.figure_formats`
+        # (a user who chose SVG gets SVG only).
+        import matplotlib_inline.backend_inline  # noqa: F401
+    else:
+        formatter.for_type(Figure, _figure_png)
 
 
 def _has_formatter(formatter: Any, cls: type) -> bool:
