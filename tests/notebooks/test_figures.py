@@ -86,3 +86,20 @@ def test_plot_cells_are_code_cells_that_call_a_plot():
 def test_count_plot_cells_reads_a_file(tmp_path):
     path = write_notebook(tmp_path / "n.ipynb", title="t", body=["a.plot()", "b = 1"])
     assert count_plot_cells(path) == 1
+
+
+@pytest.mark.xdist_group("notebooks")
+def test_the_inline_backend_keeps_the_users_figure_format(tmp_path, monkeypatch):
+    """With `%matplotlib inline` and SVG chosen, a figure shows as SVG only, once."""
+    monkeypatch.delenv("MPLBACKEND", raising=False)
+    body = [
+        "%matplotlib inline\n%config InlineBackend.figure_formats = ['svg']",
+        "import polars as pl\nfrom mlops_notebooks.eda import plot_distributions\n"
+        "plot_distributions(pl.DataFrame({'x': [1.0, 2.0, 2.5, 4.0] * 20}), ['x'])",
+    ]
+    path = write_notebook(tmp_path / "svg.ipynb", title="SVG", body=body)
+    result = run_notebook(path, output_dir=tmp_path / "reports")
+    executed = nbformat.read(result.executed_notebook, as_version=4)
+    outputs = [o for o in executed.cells[-1].outputs if "data" in o]
+    assert len(outputs) == 1
+    assert "image/svg+xml" in outputs[0]["data"] and "image/png" not in outputs[0]["data"]
