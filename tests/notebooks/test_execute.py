@@ -10,6 +10,7 @@ import re
 from html import unescape
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from mlops_notebooks.runner import run_notebook
@@ -48,3 +49,12 @@ def test_notebook_executes_and_embeds_its_figures(path, tmp_path, monkeypatch):
         for name in ("flights_raw", "flights_processed", "predictions_current"):
             assert name in text
         assert "336776" in text.replace(",", "")  # raw flights row count in the provenance
+        # Every section had its inputs, the DVC revision comparison included: no skip note.
+        executed = nbformat.read(result.executed_notebook, as_version=4)
+        notes = [
+            str(output["data"]["text/markdown"])
+            for cell in executed.cells
+            for output in cell.get("outputs", [])
+            if "text/markdown" in output.get("data", {})
+        ]
+        assert notes and not [note for note in notes if note.startswith("*Skipped")]
