@@ -173,3 +173,30 @@ def test_template_runs_with_only_raw_data(tmp_path, monkeypatch):
         result, "text/markdown"
     )
     assert assert_figures_embedded(result) >= 8
+
+
+def test_no_code_cell_names_a_column_of_the_example():
+    """Only the parameters cell may name the flights' columns; every other cell is generic."""
+    import ast
+    import io
+    import tokenize
+
+    import pyarrow.parquet as pq
+
+    data = ROOT / "examples" / "data"
+    tables = [data / "raw" / "flights.parquet", *data.glob("processed/*.parquet")]
+    tables += data.glob("model_outputs/*.parquet")
+    columns = {name for path in tables for name in pq.read_schema(path).names}
+    assert {"arr_delay", "carrier", "origin", "tailnum", "time_hour"} <= columns
+    notebook = nbformat.read(ROOT / "notebooks" / "data_exploration_mlops.ipynb", as_version=4)
+    named = []
+    for cell in notebook.cells:
+        if cell.cell_type != "code" or "parameters" in cell.metadata.get("tags", []):
+            continue
+        for token in tokenize.generate_tokens(io.StringIO(cell.source).readline):
+            if token.type == tokenize.STRING:
+                value = ast.literal_eval(token.string) if token.string[0] not in "fF" else ""
+                named += [value] if value in columns else []
+            elif token.type == tokenize.NAME and token.string in columns:
+                named.append(token.string)
+    assert named == []
