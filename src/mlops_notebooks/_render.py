@@ -160,21 +160,61 @@ def new_axes(ax: Any = None, size: tuple[float, float] = (6, 4)) -> Any:
 
 
 def _enable_notebook_display() -> None:
-    """Let Jupyter show a pyplot-free figure.
+    """Let an IPython kernel show pyplot-free figures, whatever the matplotlib backend.
 
-    The inline backend registers its PNG formatter for figures only once its module is imported,
-    which pyplot does lazily, on the first pyplot figure. Import it here when it is the backend.
+    The inline backend registers its PNG formatter for figures only when its module is imported,
+    which pyplot does lazily, and never under ``MPLBACKEND=Agg`` (CI, ``mlops-nb run``). So:
+    when the inline backend is active, import it (it registers its own formatter); otherwise
+    register a PNG formatter for :class:`~matplotlib.figure.Figure` ourselves, once. IPython
+    keeps one formatter per type, so a figure is shown exactly once. Outside IPython nothing
+    happens: scripts stay headless.
     """
     if "IPython" not in sys.modules:
         return
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    formatter = getattr(getattr(shell, "display_formatter", None), "formatters", {}).get(
+        "image/png"
+    )
+    if formatter is None:
+        return
+    from matplotlib.figure import Figure
+
+    if _has_formatter(formatter, Figure):
+        return
+    if _backend_is_inline():
+        # It registers its own formatter and honours `%config InlineBackend.figure_formats`
+        # (a user who chose SVG gets SVG only).
+        import matplotlib_inline.backend_inline  # noqa: F401
+    else:
+        formatter.for_type(Figure, _figure_png)
+
+
+def _has_formatter(formatter: Any, cls: type) -> bool:
+    try:
+        formatter.lookup_by_type(cls)
+    except KeyError:
+        return False
+    return True
+
+
+def _backend_is_inline() -> bool:
     import matplotlib
 
     try:
         backend = str(matplotlib.get_backend(auto_select=False))
     except TypeError:  # matplotlib < 3.10
         backend = str(matplotlib.rcParams["backend"])
-    if backend in ("inline", "module://matplotlib_inline.backend_inline"):
-        import matplotlib_inline.backend_inline  # noqa: F401  (registers the figure formatter)
+    return backend in ("inline", "module://matplotlib_inline.backend_inline")
+
+
+def _figure_png(figure: Any) -> bytes | None:
+    """PNG bytes of ``figure`` as the inline backend would draw it (``None`` when empty)."""
+    from IPython.core.pylabtools import print_figure
+
+    data: bytes | None = print_figure(figure, "png", bbox_inches="tight")
+    return data
 
 
 def figure_of(ax: Any) -> Any:

@@ -16,6 +16,7 @@ from mlops_notebooks.eda.plots import (
     plot_top_categories,
 )
 from mlops_notebooks.eda.profiling import DataProfile, profile
+from mlops_notebooks.eda.roles import ColumnRoles, infer_roles
 from mlops_notebooks.eda.summaries import ColumnProfile
 from mlops_notebooks.eda.timeseries import TimeSeriesReport, time_series
 from mlops_notebooks.eda.warnings import (
@@ -29,6 +30,7 @@ from mlops_notebooks.eda.warnings import (
 __all__ = [
     "WARNING_RULES",
     "ColumnProfile",
+    "ColumnRoles",
     "CorrelationReport",
     "DataProfile",
     "DatasetOverview",
@@ -37,6 +39,7 @@ __all__ = [
     "TimeSeriesReport",
     "WarningThresholds",
     "correlations",
+    "infer_roles",
     "missing_values",
     "plot_box",
     "plot_distributions",
