@@ -282,7 +282,7 @@ def _actions(space: Any, actions: list[Any]) -> tuple[str, str]:
     if n is None:
         return "skipped", f"only for discrete action spaces, not {space}"
     counts = np.bincount(np.asarray(actions, dtype=np.int64) - int(space.start), minlength=int(n))
-    never = [int(space.start) + i for i in np.flatnonzero(counts == 0)]
+    never = [int(space.start) + int(i) for i in np.flatnonzero(counts == 0)]
     shares = ", ".join(f"{int(space.start) + i}: {c}" for i, c in enumerate(counts))
     if never:
         return "warning", f"actions never taken: {never} (counts {shares})"
