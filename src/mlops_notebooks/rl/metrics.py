@@ -115,14 +115,15 @@ class BacktestReport(Result):
         ax: Any = None,
         task: str | None = None,
         agent: str | None = None,
+        seed: int | None = None,
         episode: int | None = None,
     ) -> Any:
         """Draw ``equity`` or ``drawdown`` (median over episodes with a 10–90 % band, per agent),
         ``positions`` (price with entries and exits, and the position, for one episode) or
         ``actions`` (share of each action over time, per agent).
 
-        ``task`` picks the task (default: the first); ``agent``/``episode`` the episode shown
-        by ``positions`` (default: the first agent's first episode).
+        ``task`` picks the task (default: the first); ``agent``, ``seed`` and ``episode`` the
+        episode shown by ``positions`` (default: the first agent's first run).
         """
         from mlops_notebooks.rl import plots
 
@@ -135,12 +136,13 @@ class BacktestReport(Result):
             return plots.action_shares(curves)
         agent = agent if agent is not None else curves["agent"][0]
         one = curves.filter(pl.col("agent") == agent)
+        seed = seed if seed is not None else one["seed"][0]
+        one = one.filter(pl.col("seed") == seed)
         episode = episode if episode is not None else one["episode"][0]
-        one = one.filter(pl.col("episode") == episode)
-        trades = self.trades.filter(
-            (pl.col("agent") == agent) & (pl.col("task") == task) & (pl.col("episode") == episode)
-        )
-        return plots.positions(one, trades, title=f"{agent}, task {task}, episode {episode}")
+        chosen = (pl.col("agent") == agent) & (pl.col("seed") == seed) & (pl.col("episode") == episode)
+        trades = self.trades.filter(chosen & (pl.col("task") == task))
+        title = f"{agent}, task {task}, seed {seed}, episode {episode}"
+        return plots.positions(one.filter(pl.col("episode") == episode), trades, title=title)
 
 
 def backtest(
