@@ -1,4 +1,4 @@
-"""Stage `train_rl`: a tabular Q-learning trading agent on GOOGL, and every example agent's trajectories.
+"""Stage `train_rl`: a tabular Q-learning trading agent on GOOGL, and the example trajectories.
 
 The agent trains on the first `start` fraction of the series (rewarded by profit after fees); then
 the random, buy-and-hold, momentum and Q-learning agents are recorded on `tasks` later windows with

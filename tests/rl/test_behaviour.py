@@ -38,8 +38,14 @@ def test_regimes_follow_planted_trends_and_drawdown():
 
 def test_named_scenarios_on_time_and_step():
     base = small([1, 2, 3, 4, 5], [1] * 5)
-    timed = base.with_columns(pl.date_range(pl.date(2008, 9, 12), pl.date(2008, 9, 16), eager=True).cast(pl.Datetime("us")).alias("time"))
-    labelled = label_regimes(timed, window=2, scenarios={"crash": ("2008-09-15", "2008-09-16")}).frame
+    timed = base.with_columns(
+        pl.date_range(pl.date(2008, 9, 12), pl.date(2008, 9, 16), eager=True)
+        .cast(pl.Datetime("us"))
+        .alias("time")
+    )
+    labelled = label_regimes(
+        timed, window=2, scenarios={"crash": ("2008-09-15", "2008-09-16")}
+    ).frame
     assert labelled["scenario"].to_list() == [None, None, None, "crash", "crash"]
     by_step = label_regimes(base, window=2, scenarios={"early": (0, 1), "late": (3, 9)}).frame
     assert by_step["scenario"].to_list() == ["early", "early", None, "late", "late"]
@@ -48,7 +54,9 @@ def test_named_scenarios_on_time_and_step():
 def test_regime_breakdown_shares_and_outcomes():
     prices = trend_prices()
     momentum = [1.0] * 60 + [0.0] * 60 + [0.0] * 60
-    frame = pl.concat([small(prices, momentum, agent="rule"), small(prices, [1.0] * 180, agent="hold")])
+    frame = pl.concat(
+        [small(prices, momentum, agent="rule"), small(prices, [1.0] * 180, agent="hold")]
+    )
     table = regime_breakdown(frame, window=10).table
     down = table.filter((pl.col("regime") == "trend") & (pl.col("label") == "down"))
     shares = dict(zip(down["agent"], down["action=1"], strict=True))

@@ -60,7 +60,9 @@ def test_performance_profile_fraction(rng):
     scores = np.arange(12.0).reshape(4, 3)
     profile = performance_profile(scores, [-1, 5.5, 11], n_bootstrap=200, seed=0)
     assert profile["fraction"].to_list() == pytest.approx([1.0, 0.5, 0.0])
-    assert (profile["low"] <= profile["fraction"]).all() and (profile["fraction"] <= profile["high"]).all()
+    assert (profile["low"] <= profile["fraction"]).all() and (
+        profile["fraction"] <= profile["high"]
+    ).all()
 
 
 def test_compare_agents_on_a_score_table(rng):
@@ -81,15 +83,27 @@ def test_compare_agents_on_a_score_table(rng):
 
 def test_compare_agents_from_a_trajectory(example_trajectory):
     comparison = compare_agents(example_trajectory, fee=0.0075, n_bootstrap=200)
-    assert set(comparison.aggregates["agent"]) == {"random", "buy_and_hold", "momentum", "q_learning"}
-    hold = comparison.aggregates.filter((pl.col("agent") == "buy_and_hold") & (pl.col("statistic") == "mean"))
+    assert set(comparison.aggregates["agent"]) == {
+        "random",
+        "buy_and_hold",
+        "momentum",
+        "q_learning",
+    }
+    hold = comparison.aggregates.filter(
+        (pl.col("agent") == "buy_and_hold") & (pl.col("statistic") == "mean")
+    )
     # a deterministic agent: every seed scores the same, so the interval has no width
     assert hold["ci_low"][0] == pytest.approx(hold["ci_high"][0])
 
 
 def test_mismatched_agents_are_refused():
     scores = pl.DataFrame(
-        {"agent": ["a", "a", "b"], "task": ["x", "y", "x"], "run": [0, 0, 0], "score": [1.0, 2.0, 3.0]}
+        {
+            "agent": ["a", "a", "b"],
+            "task": ["x", "y", "x"],
+            "run": [0, 0, 0],
+            "score": [1.0, 2.0, 3.0],
+        }
     )
     with pytest.raises(TrajectoryError, match="'b' has no score for task 'y'"):
         compare_agents(scores)

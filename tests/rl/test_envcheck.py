@@ -34,7 +34,10 @@ def test_planted_flaw_is_caught(flaw, check):
 def test_gym_anytrading_shares_observation_memory():
     report = check_environment(make_trading_env("googl", end=400))
     assert report.status("check_env") == "failed"
-    assert "share an object" in report.checks.filter(report.checks["check"] == "check_env")["evidence"][0]
+    assert (
+        "share an object"
+        in report.checks.filter(report.checks["check"] == "check_env")["evidence"][0]
+    )
     assert report.status("observation_memory") == "failed"
     assert report.status("look_ahead") == "passed"
     fixed = check_environment(make_trading_env("googl", end=400, copy_observations=True))

@@ -42,7 +42,8 @@ def test_metrics_equal_quantstats_on_real_prices(qs, example_trajectory, fee):
     report = backtest(example_trajectory, fee=fee, periods_per_year=252)
     for row in report.metrics.iter_rows(named=True):
         returns = report.curves.filter(
-            (pl.col("agent") == row["agent"]) & (pl.col("task") == row["task"])
+            (pl.col("agent") == row["agent"])
+            & (pl.col("task") == row["task"])
             & (pl.col("seed") == row["seed"])
         )["return"].to_numpy()
         expected = _quantstats(qs, returns, 252)
@@ -55,7 +56,9 @@ def test_drawdown_series_equals_quantstats(qs, example_trajectory):
         (pl.col("agent") == "random") & (pl.col("seed") == 0)
     )
     first = curves.filter(pl.col("task") == curves["task"][0])
-    series = pd.Series(first["return"].to_numpy(), index=pd.date_range("2020", periods=first.height))
+    series = pd.Series(
+        first["return"].to_numpy(), index=pd.date_range("2020", periods=first.height)
+    )
     expected = qs.stats.to_drawdown_series(series).to_numpy()
     np.testing.assert_allclose(first["drawdown"].to_numpy(), expected, atol=1e-12)
 
@@ -70,7 +73,9 @@ def test_step_returns_by_hand():
 def test_trade_list_by_hand():
     # long at 10, exit at 12 (step 2); short at 12 … still open at 9 at the end
     trades = trade_list(small([10, 11, 12, 9], [1, 1, -1, -1]), fee=0.0).trades
-    assert trades.select("direction", "entry_step", "exit_step", "holding_steps", "open").rows() == [
+    assert trades.select(
+        "direction", "entry_step", "exit_step", "holding_steps", "open"
+    ).rows() == [
         ("long", 0, 2, 2, False),
         ("short", 2, 3, 1, True),
     ]
@@ -80,10 +85,12 @@ def test_trade_list_by_hand():
 
 
 def test_win_rate_turnover_and_trade_count():
-    frame = pl.concat([
-        small([10, 11, 10, 9, 10], [1, 0, 1, 0, 0], episode=0),
-        small([10, 9, 10], [1, 1, 0], episode=1),
-    ])
+    frame = pl.concat(
+        [
+            small([10, 11, 10, 9, 10], [1, 0, 1, 0, 0], episode=0),
+            small([10, 9, 10], [1, 1, 0], episode=1),
+        ]
+    )
     report = backtest(frame)
     metrics = report.metrics.sort("episode")
     assert metrics["trades"].to_list() == [2, 1]

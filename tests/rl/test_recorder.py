@@ -21,11 +21,22 @@ from .conftest import RandomWalkEnv
 
 def test_records_every_step_with_info_and_components(walk_env, tmp_path):
     path = tmp_path / "walk.parquet"
-    trajectory = record_episodes(walk_env, RandomAgent(seed=1), episodes=3, seed=5, agent="r", path=path)
+    trajectory = record_episodes(
+        walk_env, RandomAgent(seed=1), episodes=3, seed=5, agent="r", path=path
+    )
     frame = trajectory.frame
     assert frame.height == 3 * (200 - 3)
     assert frame["seed"].unique().sort().to_list() == [5, 6, 7]
-    assert {"obs_0", "obs_1", "obs_2", "price", "position", "reward_move", "reward_cost", "info_note"} <= set(frame.columns)
+    assert {
+        "obs_0",
+        "obs_1",
+        "obs_2",
+        "price",
+        "position",
+        "reward_move",
+        "reward_cost",
+        "info_note",
+    } <= set(frame.columns)
     # components reported in info add up to the reward
     np.testing.assert_allclose(frame["reward_move"] + frame["reward_cost"], frame["reward"])
     assert frame.filter(pl.col("step") == 196)["truncated"].all()
@@ -52,7 +63,9 @@ def test_aliased_observations_are_copied():
 
 def test_anytrading_columns_and_time():
     env = make_trading_env("googl", start=100, end=160)
-    frame = record_episodes(env, BuyAndHoldAgent(), reward_components=trading_components(0.01)).frame
+    frame = record_episodes(
+        env, BuyAndHoldAgent(), reward_components=trading_components(0.01)
+    ).frame
     prices = env.unwrapped.prices
     assert frame["price"].to_list() == pytest.approx(prices[31:].astype(float).tolist())
     assert frame["position"].to_list() == [1.0] * frame.height

@@ -28,7 +28,9 @@ def results(example_trajectory):
     return {
         "backtest": backtest(example_trajectory, fee=0.0075),
         "trades": trade_list(example_trajectory, fee=0.0075),
-        "regimes": regime_breakdown(example_trajectory, scenarios={"2017": ("2017-01-01", "2017-12-31")}),
+        "regimes": regime_breakdown(
+            example_trajectory, scenarios={"2017": ("2017-01-01", "2017-12-31")}
+        ),
         "states": state_action_map(example_trajectory),
         "diff": compare_actions(example_trajectory, "momentum", "q_learning"),
         "comparison": compare_agents(example_trajectory, n_bootstrap=100),
@@ -38,7 +40,17 @@ def results(example_trajectory):
     }
 
 
-NAMES = ["backtest", "trades", "regimes", "states", "diff", "comparison", "rewards", "environment", "trajectory"]
+NAMES = [
+    "backtest",
+    "trades",
+    "regimes",
+    "states",
+    "diff",
+    "comparison",
+    "rewards",
+    "environment",
+    "trajectory",
+]
 
 
 @pytest.mark.parametrize("name", NAMES)

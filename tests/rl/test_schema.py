@@ -50,7 +50,7 @@ def test_rename_for_other_tools_and_unknown_agent():
     frame = small([1, 2], [0, 1]).rename({"episode": "ep", "reward": "r"})
     trajectory = Trajectory.from_frame(frame, rename={"ep": "episode", "r": "reward"})
     assert trajectory.n_steps == 2
-    with pytest.raises(UnknownNameError, match="did you mean 'a'|valid"):
+    with pytest.raises(UnknownNameError, match=r"unknown agent 'b'"):
         trajectory.select_agents("b")
 
 

@@ -88,5 +88,6 @@ __all__ = [
     "step_returns",
     "stratified_bootstrap",
     "trade_list",
+    "trading_components",
     "train_q_agent",
 ]

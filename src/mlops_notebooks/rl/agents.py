@@ -137,8 +137,10 @@ class QLearningAgent:
                 else:
                     action = self._greedy(state, rng)
                 observation, env_reward, terminated, truncated, info = env.step(action)
-                value = env_reward if reward is None else reward(
-                    StepView(env, observation, action, float(env_reward), info)
+                value = (
+                    env_reward
+                    if reward is None
+                    else reward(StepView(env, observation, action, float(env_reward), info))
                 )
                 following = self._state(observation)
                 done = bool(terminated or truncated)

@@ -44,7 +44,9 @@ def _long_regimes(frame: pl.DataFrame, extra: Sequence[str]) -> pl.DataFrame:
         labelled = frame.filter(pl.col(regime).is_not_null())
         parts.append(
             labelled.select(
-                *extra, pl.lit(regime).alias("regime"), pl.col(regime).cast(pl.String).alias("label")
+                *extra,
+                pl.lit(regime).alias("regime"),
+                pl.col(regime).cast(pl.String).alias("label"),
             )
         )
     return pl.concat(parts)
@@ -207,7 +209,11 @@ class ActionDiff(Result):
         return self.by_regime
 
     def to_dict(self) -> dict[str, Any]:
-        return {"agents": list(self.agents), "agreement": self.agreement, "by_regime": self.by_regime}
+        return {
+            "agents": list(self.agents),
+            "agreement": self.agreement,
+            "by_regime": self.by_regime,
+        }
 
     def _html_body(self) -> str:
         from mlops_notebooks._render import frame_to_html, paragraph
@@ -264,5 +270,5 @@ def compare_actions(
     keep = [*on, *(c for c in ("time", "price") if c in aligned.columns)]
     steps = aligned.select(*keep, "action_a", "action_b", "differs")
     return ActionDiff(
-        (agent_a, agent_b), 1.0 - float(aligned["differs"].mean()), by_regime, steps
+        (agent_a, agent_b), 1.0 - float(aligned["differs"].to_numpy().mean()), by_regime, steps
     )

@@ -94,12 +94,18 @@ def _matrix(scores: Any) -> np.ndarray:
     if matrix.ndim == 1:
         matrix = matrix[:, None]
     if matrix.ndim != 2 or matrix.size == 0:
-        raise InvalidInputError(f"scores must be a non-empty runs × tasks matrix, got {matrix.shape}")
+        raise InvalidInputError(
+            f"scores must be a non-empty runs × tasks matrix, got {matrix.shape}"
+        )
     return matrix
 
 
 def performance_profile(
-    scores: Any, taus: Sequence[float], *, n_bootstrap: int = 2000, seed: int = 0,
+    scores: Any,
+    taus: Sequence[float] | np.ndarray,
+    *,
+    n_bootstrap: int = 2000,
+    seed: int = 0,
     confidence: float = 0.95,
 ) -> pl.DataFrame:
     """Share of runs scoring above each τ, with a stratified-bootstrap band.
@@ -162,7 +168,7 @@ class AgentComparison(Result):
     def _html_body(self) -> str:
         from mlops_notebooks._render import frame_to_html, paragraph
 
-        runs = self.scores.group_by("agent").len()["len"].max()
+        runs = int(self.scores.group_by("agent").len()["len"].to_numpy().max())
         tasks = self.scores["task"].n_unique()
         text = (
             f"{self.metric}: {runs} scores per agent over {tasks} task(s); "
@@ -192,7 +198,9 @@ def _scores(data: Any, metric: str, fee: float, periods_per_year: int) -> pl.Dat
             from mlops_notebooks.errors import UnknownNameError
 
             raise UnknownNameError(metric, tuple(metrics.columns[4:]), what="metric")
-        frame = metrics.group_by(["agent", "task", "seed"]).agg(pl.col(metric).mean().alias("score"))
+        frame = metrics.group_by(["agent", "task", "seed"]).agg(
+            pl.col(metric).mean().alias("score")
+        )
         frame = frame.rename({"seed": "run"})
     for column in ("task", "run"):
         if column not in frame.columns:
@@ -208,7 +216,9 @@ def _agent_matrix(scores: pl.DataFrame, agent: str, tasks: list[str]) -> np.ndar
     for task in tasks:
         values = own.filter(pl.col("task") == task)["score"].to_numpy()
         if values.size == 0:
-            raise TrajectoryError(f"agent {agent!r} has no score for task {task!r}: mismatched agents")
+            raise TrajectoryError(
+                f"agent {agent!r} has no score for task {task!r}: mismatched agents"
+            )
         columns.append(values)
     if len({c.size for c in columns}) != 1:
         raise TrajectoryError(f"agent {agent!r} has a different number of runs per task")
@@ -251,7 +261,8 @@ def compare_agents(
     tasks = sorted(scores["task"].unique().to_list())
     agents = scores["agent"].unique(maintain_order=True).to_list()
     matrices = {agent: _agent_matrix(scores, agent, tasks) for agent in agents}
-    low, high = float(scores["score"].min()), float(scores["score"].max())
+    values = scores["score"].to_numpy()
+    low, high = float(values.min()), float(values.max())
     grid = np.linspace(low, high, 50) if taus is None else np.asarray(taus, dtype=np.float64)
     rows, profiles = [], []
     for agent, matrix in matrices.items():

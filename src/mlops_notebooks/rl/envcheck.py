@@ -59,7 +59,9 @@ class EnvironmentReport(Result):
         """The status of one check by name."""
         from mlops_notebooks._protocol import lookup
 
-        return str(lookup(dict(self.checks.select("check", "status").iter_rows()), check, what="check"))
+        return str(
+            lookup(dict(self.checks.select("check", "status").iter_rows()), check, what="check")
+        )
 
     def to_polars(self) -> pl.DataFrame:
         return self.checks
@@ -113,7 +115,9 @@ class _Rollout:
     frame: pl.DataFrame | None
 
 
-def _rollout(env: Any, act: Callable[[Any], Any], episodes: int, seed: int, max_steps: int) -> _Rollout:
+def _rollout(
+    env: Any, act: Callable[[Any], Any], episodes: int, seed: int, max_steps: int
+) -> _Rollout:
     from mlops_notebooks.rl.recorder import TrajectoryRecorder
 
     recorder = TrajectoryRecorder(env)
@@ -252,24 +256,47 @@ def check_environment(
     run = _rollout(env, act, episodes, seed, max_steps)
     observations = np.stack(run.observations) if run.observations else np.empty(0)
     bad = int((~np.isfinite(observations)).reshape(len(run.observations), -1).any(axis=1).sum())
-    rows.append(("finite_observations", "failed" if bad else "passed",
-                 f"{bad} of {len(run.observations)} observations contain NaN or infinity"))
+    rows.append(
+        (
+            "finite_observations",
+            "failed" if bad else "passed",
+            f"{bad} of {len(run.observations)} observations contain NaN or infinity",
+        )
+    )
     outside = int(np.sum(~np.asarray(run.in_space)))
-    rows.append(("observations_in_space", "failed" if outside else "passed",
-                 f"{outside} of {len(run.in_space)} observations outside {env.observation_space}"))
+    rows.append(
+        (
+            "observations_in_space",
+            "failed" if outside else "passed",
+            f"{outside} of {len(run.in_space)} observations outside {env.observation_space}",
+        )
+    )
     memory = ""
     if run.aliased:
-        memory = f"consecutive observations share memory at {len(run.aliased)} steps (first {run.aliased[0]})"
+        memory = (
+            f"consecutive observations share memory at {len(run.aliased)} steps "
+            f"(first {run.aliased[0]})"
+        )
     if run.changed:
         memory += f"; a kept observation changed after the next step {len(run.changed)} times"
-    rows.append(("observation_memory", "failed" if memory else "passed",
-                 memory.strip("; ") or "every observation is a new array"))
+    rows.append(
+        (
+            "observation_memory",
+            "failed" if memory else "passed",
+            memory.strip("; ") or "every observation is a new array",
+        )
+    )
     rows.append(("reward_outliers", *_outliers(np.asarray(run.rewards), outlier_z)))
     rows.append(("reset_determinism", *_determinism(env, seed, run.actions[:200])))
     lengths = np.asarray(run.lengths)
-    rows.append(("episode_lengths", "warning" if run.unfinished else "passed",
-                 f"{len(lengths)} episodes: min {lengths.min()}, median {np.median(lengths):g}, "
-                 f"max {lengths.max()}; {run.unfinished} cut at max_steps={max_steps}"))
+    rows.append(
+        (
+            "episode_lengths",
+            "warning" if run.unfinished else "passed",
+            f"{len(lengths)} episodes: min {lengths.min()}, median {np.median(lengths):g}, "
+            f"max {lengths.max()}; {run.unfinished} cut at max_steps={max_steps}",
+        )
+    )
     rows.append(("actions_taken", *_actions(env.action_space, run.actions)))
     rows.append(("look_ahead", *_look_ahead(run.frame, look_ahead_threshold)))
     checks = pl.DataFrame(rows, schema=["check", "status", "evidence"], orient="row")

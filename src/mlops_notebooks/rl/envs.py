@@ -11,6 +11,7 @@ step's profit into the price move of the held position and the trading cost.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -59,7 +60,9 @@ def _sp500() -> Any:
 
 
 DATASETS: dict[str, MarketData] = {
-    "googl": MarketData("googl", "GOOGL daily, 2009–2018 (gym-anytrading)", "stocks-v0", 252, _googl),
+    "googl": MarketData(
+        "googl", "GOOGL daily, 2009–2018 (gym-anytrading)", "stocks-v0", 252, _googl
+    ),
     "eurusd": MarketData(
         "eurusd", "EUR/USD hourly ask (gym-anytrading)", "forex-v0", 252 * 24, _eurusd
     ),
@@ -116,8 +119,8 @@ def make_trading_env(
     --------
     >>> env = make_trading_env("sp500", start="2007-01-01", end="2010-01-01")
     """
-    import gymnasium as gym
     import gym_anytrading  # noqa: F401  (registers stocks-v0 and forex-v0)
+    import gymnasium as gym
 
     data = lookup(DATASETS, dataset, what="market data set")
     frame = data.loader()
@@ -152,7 +155,7 @@ def segments(
     rows = len(load_prices(dataset))
     first = max(int(rows * start), window_size)
     edges = np.linspace(first, int(rows * end), n + 1).astype(int)
-    return [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:], strict=True)]
+    return [(int(a), int(b)) for a, b in itertools.pairwise(edges)]
 
 
 def trading_components(fee: float = 0.0075) -> dict[str, Callable[[Any], float]]:

@@ -139,7 +139,9 @@ class BacktestReport(Result):
         seed = seed if seed is not None else one["seed"][0]
         one = one.filter(pl.col("seed") == seed)
         episode = episode if episode is not None else one["episode"][0]
-        chosen = (pl.col("agent") == agent) & (pl.col("seed") == seed) & (pl.col("episode") == episode)
+        chosen = (
+            (pl.col("agent") == agent) & (pl.col("seed") == seed) & (pl.col("episode") == episode)
+        )
         trades = self.trades.filter(chosen & (pl.col("task") == task))
         title = f"{agent}, task {task}, seed {seed}, episode {episode}"
         return plots.positions(one.filter(pl.col("episode") == episode), trades, title=title)

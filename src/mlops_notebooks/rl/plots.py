@@ -40,7 +40,9 @@ def bands(curves: pl.DataFrame, column: str, *, ax: Any = None, title: str = "")
             pl.col(column).median().alias("mid"),
             pl.col(column).quantile(0.1).alias("low"),
             pl.col(column).quantile(0.9).alias("high"),
-            pl.col("time").first() if "time" in curves.columns else pl.col("step").first().alias("_s"),
+            pl.col("time").first()
+            if "time" in curves.columns
+            else pl.col("step").first().alias("_s"),
         )
         .sort(["agent", "step"])
     )
@@ -48,8 +50,14 @@ def bands(curves: pl.DataFrame, column: str, *, ax: Any = None, title: str = "")
         one = table.filter(pl.col("agent") == agent)
         _, x = _x(one)
         line = ax.plot(x, one["mid"].to_numpy(), label=agent, linewidth=1.2)[0]
-        ax.fill_between(x, one["low"].to_numpy(), one["high"].to_numpy(), alpha=0.15,
-                        color=line.get_color(), linewidth=0)
+        ax.fill_between(
+            x,
+            one["low"].to_numpy(),
+            one["high"].to_numpy(),
+            alpha=0.15,
+            color=line.get_color(),
+            linewidth=0,
+        )
     ax.set_ylabel(column + (" (1 = start)" if column == "equity" else " (fraction below peak)"))
     ax.set_title(title or column)
     ax.legend(loc="best", fontsize="small")
@@ -63,13 +71,22 @@ def action_shares(curves: pl.DataFrame, bins: int = 40) -> Any:
     actions = sorted(curves["action"].unique().drop_nulls().to_list())
     figure = new_figure((8, 1.6 * len(agents) + 0.6))
     axes = figure.subplots(len(agents), 1, sharex=True, squeeze=False)[:, 0]
-    top = int(curves["step"].max()) + 1
+    top = int(curves["step"].to_numpy().max()) + 1
     binned = curves.with_columns((pl.col("step") * bins // top).alias("bin"))
     for ax, agent in zip(axes, agents, strict=True):
         one = binned.filter(pl.col("agent") == agent)
-        table = one.group_by("bin").agg(*[(pl.col("action") == a).mean().alias(str(a)) for a in actions]).sort("bin")
+        table = (
+            one.group_by("bin")
+            .agg(*[(pl.col("action") == a).mean().alias(str(a)) for a in actions])
+            .sort("bin")
+        )
         x = (table["bin"].to_numpy() + 0.5) * top / bins
-        ax.stackplot(x, *[table[str(a)].to_numpy() for a in actions], labels=[f"action {a}" for a in actions], alpha=0.8)
+        ax.stackplot(
+            x,
+            *[table[str(a)].to_numpy() for a in actions],
+            labels=[f"action {a}" for a in actions],
+            alpha=0.8,
+        )
         ax.set_ylabel(agent, rotation=0, ha="right", fontsize="small")
         ax.set_ylim(0, 1)
     axes[0].legend(loc="upper right", fontsize="x-small", ncols=len(actions))
@@ -87,11 +104,25 @@ def positions(steps: pl.DataFrame, trades: pl.DataFrame, *, title: str = "") -> 
     by_step = dict(zip(steps["step"].to_list(), x, strict=True))
     for direction, marker, color in (("long", "^", "tab:green"), ("short", "v", "tab:red")):
         chosen = trades.filter(pl.col("direction") == direction)
-        price_ax.scatter([by_step[s] for s in chosen["entry_step"]], chosen["entry_price"].to_numpy(),
-                         marker=marker, color=color, s=28, label=f"{direction} entry", zorder=3)
+        price_ax.scatter(
+            [by_step[s] for s in chosen["entry_step"]],
+            chosen["entry_price"].to_numpy(),
+            marker=marker,
+            color=color,
+            s=28,
+            label=f"{direction} entry",
+            zorder=3,
+        )
     closed = trades.filter(~pl.col("open"))
-    price_ax.scatter([by_step[s] for s in closed["exit_step"]], closed["exit_price"].to_numpy(),
-                     marker="x", color="black", s=22, label="exit", zorder=3)
+    price_ax.scatter(
+        [by_step[s] for s in closed["exit_step"]],
+        closed["exit_price"].to_numpy(),
+        marker="x",
+        color="black",
+        s=22,
+        label="exit",
+        zorder=3,
+    )
     price_ax.set_ylabel("price")
     price_ax.legend(loc="best", fontsize="x-small")
     price_ax.set_title(title or "Trades on the price chart")
@@ -112,10 +143,16 @@ def regime_bars(table: pl.DataFrame, kind: str, *, ax: Any = None) -> Any:
     width = 0.8 / max(1, len(agents))
     positions_ = np.arange(labels.height)
     for i, agent in enumerate(agents):
-        one = labels.join(table.filter(pl.col("agent") == agent), on=["regime", "label"], how="left")
-        ax.bar(positions_ + i * width, one[column].fill_null(0).to_numpy() * scale, width, label=agent)
+        one = labels.join(
+            table.filter(pl.col("agent") == agent), on=["regime", "label"], how="left"
+        )
+        ax.bar(
+            positions_ + i * width, one[column].fill_null(0).to_numpy() * scale, width, label=agent
+        )
     ax.set_xticks(positions_ + width * (len(agents) - 1) / 2)
-    ax.set_xticklabels([f"{r}: {v}" for r, v in labels.iter_rows()], rotation=40, ha="right", fontsize="small")
+    ax.set_xticklabels(
+        [f"{r}: {v}" for r, v in labels.iter_rows()], rotation=40, ha="right", fontsize="small"
+    )
     ax.set_ylabel(f"share of {column}" if kind == "actions" else "mean step return (basis points)")
     ax.axhline(0, color="0.5", linewidth=0.8)
     ax.legend(fontsize="small")
@@ -128,7 +165,7 @@ def state_action_heatmap(table: pl.DataFrame, *, ax: Any = None) -> Any:
     actions = [c for c in table.columns if c.startswith("action=")]
     column = actions[-1]
     rows = table.select("agent", "feature").unique(maintain_order=True)
-    bins = int(table["bin"].max()) + 1
+    bins = int(table["bin"].to_numpy().max()) + 1
     grid = np.full((rows.height, bins), np.nan)
     for i, (agent, feature) in enumerate(rows.iter_rows()):
         one = table.filter((pl.col("agent") == agent) & (pl.col("feature") == feature))
@@ -162,7 +199,8 @@ def disagreement_timeline(steps: pl.DataFrame, agents: tuple[str, str], *, ax: A
     """The first episode's price, with the steps where the agents act differently marked."""
     first = steps.row(0, named=True)
     one = steps.filter(
-        (pl.col("task") == first["task"]) & (pl.col("seed") == first["seed"])
+        (pl.col("task") == first["task"])
+        & (pl.col("seed") == first["seed"])
         & (pl.col("episode") == first["episode"])
     )
     ax = new_axes(ax, (8, 3.5))
@@ -205,8 +243,14 @@ def profiles(table: pl.DataFrame, metric: str, *, ax: Any = None) -> Any:
         one = table.filter(pl.col("agent") == agent)
         tau = one["tau"].to_numpy()
         line = ax.plot(tau, one["fraction"].to_numpy(), label=agent)[0]
-        ax.fill_between(tau, one["low"].to_numpy(), one["high"].to_numpy(), alpha=0.15,
-                        color=line.get_color(), linewidth=0)
+        ax.fill_between(
+            tau,
+            one["low"].to_numpy(),
+            one["high"].to_numpy(),
+            alpha=0.15,
+            color=line.get_color(),
+            linewidth=0,
+        )
     ax.set_xlabel(f"{metric} threshold τ")
     ax.set_ylabel(f"share of runs with {metric} > τ")
     ax.set_title("Performance profiles")
@@ -240,9 +284,16 @@ def reward_vs_profit(windows: pl.DataFrame, *, ax: Any = None) -> Any:
     ax = new_axes(ax, (6, 4.5))
     agree = windows.filter(~pl.col("disagree"))
     disagree = windows.filter(pl.col("disagree"))
-    ax.scatter(agree["reward"].to_numpy(), agree["profit"].to_numpy(), s=8, color="0.6", label="same sign")
-    ax.scatter(disagree["reward"].to_numpy(), disagree["profit"].to_numpy(), s=10, color="tab:red",
-               label=f"opposite signs ({disagree.height})")
+    ax.scatter(
+        agree["reward"].to_numpy(), agree["profit"].to_numpy(), s=8, color="0.6", label="same sign"
+    )
+    ax.scatter(
+        disagree["reward"].to_numpy(),
+        disagree["profit"].to_numpy(),
+        s=10,
+        color="tab:red",
+        label=f"opposite signs ({disagree.height})",
+    )
     ax.axhline(0, color="0.3", linewidth=0.8)
     ax.axvline(0, color="0.3", linewidth=0.8)
     ax.set_xlabel("reward summed over the window")
@@ -257,7 +308,9 @@ def component_shares(shares: pl.DataFrame, agent: str, *, ax: Any = None) -> Any
     table = shares.pivot(on="component", index="bin", values="share").sort("bin").fill_null(0)
     names = [c for c in table.columns if c != "bin"]
     ax = new_axes(ax, (8, 3.5))
-    ax.stackplot(table["bin"].to_numpy(), *[table[n].to_numpy() for n in names], labels=names, alpha=0.85)
+    ax.stackplot(
+        table["bin"].to_numpy(), *[table[n].to_numpy() for n in names], labels=names, alpha=0.85
+    )
     ax.set_ylim(0, 1)
     ax.set_xlabel("part of the episode (step bin)")
     ax.set_ylabel("share of |component| total")

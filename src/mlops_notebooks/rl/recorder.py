@@ -145,9 +145,9 @@ class TrajectoryRecorder(gym.Wrapper):
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the recorded steps to a Parquet file atomically and return its path."""
-        from mlops_notebooks._io import write_bytes_atomic
-
         import io
+
+        from mlops_notebooks._io import write_bytes_atomic
 
         buffer = io.BytesIO()
         self.trajectory().frame.write_parquet(buffer)
@@ -173,8 +173,8 @@ class TrajectoryRecorder(gym.Wrapper):
             if key == "reward_components":
                 continue
             columns.setdefault(f"info_{key}", values)
-        for key, values in _component_dicts(self._infos).items():
-            columns.setdefault(f"reward_{key}", values)
+        for key, array in _component_dicts(self._infos).items():
+            columns.setdefault(f"reward_{key}", array)
         self._frames.append(pl.DataFrame(columns))
         pending = self._obs[n].copy() if n < self._obs.shape[0] else None
         self._reset_buffers(self._obs.shape[1:])
@@ -185,7 +185,8 @@ class TrajectoryRecorder(gym.Wrapper):
     def _reset_buffers(self, shape: tuple[int, ...] | None = None) -> None:
         self._n = 0
         self._cols: dict[str, list[Any]] = {
-            k: [] for k in ("episode", "seed", "step", "action", "reward", "terminated", "truncated")
+            k: []
+            for k in ("episode", "seed", "step", "action", "reward", "terminated", "truncated")
         }
         self._infos: list[dict] = []
         self._captured: list[Any] = []
@@ -228,7 +229,8 @@ class TrajectoryRecorder(gym.Wrapper):
         names = self._names or [str(j) for j in range(flat.shape[1])]
         if len(names) != flat.shape[1]:
             raise InvalidInputError(
-                f"observation_names has {len(names)} names but {flat.shape[1]} features are recorded"
+                f"observation_names has {len(names)} names "
+                f"but {flat.shape[1]} features are recorded"
             )
         prefix = "obs_" if kind == "full" else "obs_last_"
         return {prefix + name: flat[:, j] for j, name in enumerate(names)}

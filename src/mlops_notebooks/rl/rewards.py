@@ -57,7 +57,7 @@ class RewardBreakdown(Result):
     @property
     def disagreement_rate(self) -> float:
         """Share of windows where reward and profit have opposite signs."""
-        return float(self.windows["disagree"].mean())
+        return float(self.windows["disagree"].to_numpy().mean())
 
     def to_polars(self) -> pl.DataFrame:
         return self.totals

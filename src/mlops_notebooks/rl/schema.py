@@ -108,7 +108,9 @@ class Trajectory(Result):
             frame = frame.rename(dict(rename))
         for column in REQUIRED:
             if column not in frame.columns:
-                raise MissingColumnError(column, needed_for="every analysis", available=frame.columns)
+                raise MissingColumnError(
+                    column, needed_for="every analysis", available=frame.columns
+                )
         if frame.height == 0:
             raise EmptyTrajectoryError("the trajectory has no steps: record at least one episode")
         for column, default in OPTIONAL_DEFAULTS.items():
@@ -117,7 +119,9 @@ class Trajectory(Result):
         frame = frame.with_columns(pl.col("agent").cast(pl.String), pl.col("task").cast(pl.String))
         for column in NUMERIC:
             if column in frame.columns and not frame.schema[column].is_numeric():
-                raise TrajectoryError(f"column {column!r} must be numeric, not {frame.schema[column]}")
+                raise TrajectoryError(
+                    f"column {column!r} must be numeric, not {frame.schema[column]}"
+                )
         return cls(frame.sort([*EPISODE_KEYS, "step"], maintain_order=True))
 
     # -- facts -----------------------------------------------------------------------------------
@@ -145,7 +149,9 @@ class Trajectory(Result):
         """Raise :class:`MissingColumnError` for the first of ``columns`` that is absent."""
         for column in columns:
             if column not in self.frame.columns:
-                raise MissingColumnError(column, needed_for=needed_for, available=self.frame.columns)
+                raise MissingColumnError(
+                    column, needed_for=needed_for, available=self.frame.columns
+                )
 
     def select_agents(self, *agents: str) -> Trajectory:
         """The steps of ``agents`` only; an unknown name raises ``UnknownNameError``."""

@@ -113,9 +113,10 @@ def _trades(frame: pl.DataFrame, fee: float) -> pl.DataFrame:
         is_open.alias("open"),
         pl.coalesce("_next_step", "_last_step").alias("exit_step"),
         pl.coalesce("_next_price", "_last_price").alias("exit_price"),
-        pl.when(pl.col("position") > 0).then(pl.lit("long")).otherwise(pl.lit("short")).alias(
-            "direction"
-        ),
+        pl.when(pl.col("position") > 0)
+        .then(pl.lit("long"))
+        .otherwise(pl.lit("short"))
+        .alias("direction"),
     )
     trades = trades.with_columns(
         (pl.col("exit_step") - pl.col("entry_step")).alias("holding_steps"),
