@@ -70,6 +70,7 @@ def test_anytrading_columns_and_time():
     assert frame["price"].to_list() == pytest.approx(prices[31:].astype(float).tolist())
     assert frame["position"].to_list() == [1.0] * frame.height
     assert frame["time"].dtype == pl.Datetime("us")
+    assert frame["reward"].dtype == pl.Float64  # gym-anytrading returns int 0 or a float
     assert frame["obs_last_0"][0] == pytest.approx(float(prices[30]))
     # first step pays the fee of going long; then only price moves
     assert frame["reward_trading_cost"].to_list()[:2] == [-0.01, 0.0]

@@ -9,9 +9,11 @@ stable-baselines3 model works as-is) or a callable — for seeded episodes throu
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable, Mapping, Sequence
 from enum import Enum
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,7 @@ Policy = Any  # an object with predict(observation) -> action or (action, state)
 RewardComponent = str | Callable[["StepView"], float]
 
 MAX_FEATURES = 16
+ROW_COLUMNS = ("episode", "seed", "step", "action", "reward", "terminated", "truncated")
 BUFFER_ROWS = 65_536
 
 
@@ -93,6 +96,10 @@ class TrajectoryRecorder(gym.Wrapper):
         self._adapter: EnvAdapter = adapter_for(env)
         self._frames: list[pl.DataFrame] = []
         self._episode, self._seed, self._step = -1, -1, 0
+        self._key = (-1, -1)
+        self._summary_kind: str | None = None
+        self._dtype: Any = np.float64
+        self._pending = b""
         self._reset_buffers()
 
     # -- gymnasium API ---------------------------------------------------------------------------
@@ -100,32 +107,48 @@ class TrajectoryRecorder(gym.Wrapper):
         observation, info = self.env.reset(seed=seed, options=options)
         self._episode += 1
         self._seed = -1 if seed is None else int(seed)
+        self._key = (self._episode, self._seed)
         self._step = 0
-        self._capture(observation)
+        self._pending = self._encode(observation)
         return observation, info
 
     def step(self, action: Any) -> Any:
         if self._episode < 0:
             raise InvalidInputError("call reset() before step(): no episode has started")
         observation, reward, terminated, truncated, info = self.env.step(action)
-        self._n += 1  # the row's observation was copied into the buffer when it was returned
-        self._cols["episode"].append(self._episode)
-        self._cols["seed"].append(self._seed)
-        self._cols["step"].append(self._step)
-        self._cols["action"].append(action)
-        self._cols["reward"].append(reward)
-        self._cols["terminated"].append(terminated)
-        self._cols["truncated"].append(truncated)
-        self._infos.append(info)
-        self._captured.append(self._adapter.capture(self.env))
+        # The hot path: one tuple per step; columns are built when flushing. Observations are
+        # kept as bytes copied when the environment returned them (immune to later mutation).
+        step = self._step
+        self._rows.append(
+            (self._key, step, action, reward, terminated, truncated, info, self._pending)
+        )
         if self._components:
-            view = StepView(self.env, self._obs[self._n - 1], action, float(reward), info)
-            for name, component in self._components.items():
-                value = info.get(component) if isinstance(component, str) else component(view)
-                self._component_values[name].append(value)
-        self._step += 1
-        self._capture(observation)
+            self._record_components(action, reward, info)
+        self._step = step + 1
+        kind = self._summary_kind
+        if kind == "last" and type(observation) is np.ndarray:
+            self._pending = observation[-1].tobytes()
+        elif kind == "full" and type(observation) is np.ndarray:
+            self._pending = observation.tobytes()
+        else:
+            self._pending = self._encode(observation)
+        self._n += 1
+        if self._n >= BUFFER_ROWS:
+            self.flush()
         return observation, reward, terminated, truncated, info
+
+    def _record_components(self, action: Any, reward: Any, info: dict) -> None:
+        before = np.frombuffer(self._pending, dtype=self._dtype)
+        view = StepView(self.env, before, action, float(reward), info)
+        for name, component in self._components.items():
+            value = info.get(component) if isinstance(component, str) else component(view)
+            self._component_values[name].append(value)
+
+    def mark_truncated(self) -> None:
+        """Mark the last recorded step as truncated (an episode cut by the caller)."""
+        if self._rows:
+            row = self._rows[-1]
+            self._rows[-1] = (*row[:5], True, *row[6:])
 
     def close(self) -> None:
         """Flush, write ``path`` (when given) and close the environment."""
@@ -158,82 +181,78 @@ class TrajectoryRecorder(gym.Wrapper):
         if self._n == 0:
             return
         n = self._n
+        rows = self._rows
+        keys, steps, actions, rewards, terminated, truncated, infos, observations = (
+            list(map(itemgetter(i), rows)) for i in range(8)
+        )
+        pairs = np.fromiter(itertools.chain.from_iterable(keys), np.int64, count=2 * n)
         columns: dict[str, Any] = {
             "agent": pl.repeat(self.agent, n, eager=True),
             "task": pl.repeat(self.task, n, eager=True),
+            "episode": pairs[0::2],
+            "seed": pairs[1::2],
         }
-        for name, values in self._cols.items():
+        for name, values in zip(
+            ROW_COLUMNS[2:], (steps, actions, rewards, terminated, truncated), strict=True
+        ):
             columns[name] = _column(values)
-        columns.update(self._observation_columns(self._obs[:n]))
+        columns["reward"] = np.asarray(columns["reward"], dtype=np.float64)
+        columns.update(self._observation_columns(self._decode(observations)))
         for name, values in self._component_values.items():
             columns[f"reward_{name}"] = np.asarray(values, dtype=np.float64)
-        info_columns = _info_columns(self._infos)
-        columns.update(self._adapter.columns(self.env, self._captured, info_columns))
+        info_columns = _info_columns(infos)
+        columns.update(self._adapter.columns(self.env, columns["step"], info_columns))
         for key, values in info_columns.items():
-            if key == "reward_components":
-                continue
             columns.setdefault(f"info_{key}", values)
-        for key, array in _component_dicts(self._infos).items():
+        for key, array in _component_dicts(infos).items():
             columns.setdefault(f"reward_{key}", array)
         self._frames.append(pl.DataFrame(columns))
-        pending = self._obs[n].copy() if n < self._obs.shape[0] else None
-        self._reset_buffers(self._obs.shape[1:])
-        if pending is not None:  # the observation the next step's action will be chosen from
-            self._obs[0] = pending
+        self._reset_buffers()
 
     # -- internals -------------------------------------------------------------------------------
-    def _reset_buffers(self, shape: tuple[int, ...] | None = None) -> None:
+    def _reset_buffers(self) -> None:
         self._n = 0
-        self._cols: dict[str, list[Any]] = {
-            k: []
-            for k in ("episode", "seed", "step", "action", "reward", "terminated", "truncated")
-        }
-        self._infos: list[dict] = []
-        self._captured: list[Any] = []
+        self._rows: list[tuple[Any, ...]] = []
         self._component_values: dict[str, list[Any]] = {k: [] for k in self._components}
-        self._obs = np.empty((BUFFER_ROWS, *shape) if shape is not None else (0,), dtype=np.float64)
-        self._summary_kind = getattr(self, "_summary_kind", None)
 
-    def _capture(self, observation: Any) -> None:
-        """Copy the observation (or its summary) into the next row of the buffer."""
+    def _encode(self, observation: Any) -> bytes:
+        """The recorded part of an observation (all of it, its latest row, or statistics)."""
         if self._summary_kind is None:
-            self._summarise(observation)
-        if self._n == self._obs.shape[0]:
-            self.flush()
-        self._obs[self._n] = self._summarise(observation)
-
-    def _summarise(self, observation: Any) -> Any:
-        array = np.asarray(observation)
-        if self._summary_kind is None:
+            array = np.asarray(observation)
             self._summary_kind = _summary_kind(array, self._max_features)
-            shape = (
-                array.shape
-                if self._summary_kind == "full"
-                else array.shape[-1:]
-                if self._summary_kind == "last"
-                else (4,)
-            )
-            self._obs = np.empty((BUFFER_ROWS, *shape), dtype=np.float64)
+            numeric = np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_
+            self._dtype = array.dtype if numeric and self._summary_kind != "stats" else np.float64
+        array = np.asarray(observation, dtype=self._dtype)
         if self._summary_kind == "full":
-            return array
+            return array.tobytes()
         if self._summary_kind == "last":
-            return array[-1]
+            return array[-1].tobytes()
         flat = array.astype(np.float64).ravel()
-        return (flat.mean(), flat.std(), flat.min(), flat.max())
+        return np.array([flat.mean(), flat.std(), flat.min(), flat.max()]).tobytes()
+
+    def _decode(self, observations: Sequence[bytes]) -> np.ndarray:
+        joined = b"".join(observations)
+        width = len(observations[0]) // np.dtype(self._dtype).itemsize
+        if len(joined) != len(observations) * len(observations[0]):
+            raise InvalidInputError(
+                "the observations changed shape or dtype during recording; "
+                "record such environments with a fixed observation space"
+            )
+        block = np.frombuffer(joined, dtype=self._dtype).reshape(len(observations), width)
+        return block.astype(np.float64)
 
     def _observation_columns(self, block: np.ndarray) -> dict[str, np.ndarray]:
         kind = self._summary_kind
         if kind == "stats":
             return {f"obs_{s}": block[:, i] for i, s in enumerate(("mean", "std", "min", "max"))}
-        flat = block.reshape(block.shape[0], -1)
-        names = self._names or [str(j) for j in range(flat.shape[1])]
-        if len(names) != flat.shape[1]:
+        names = self._names or [str(j) for j in range(block.shape[1])]
+        if len(names) != block.shape[1]:
             raise InvalidInputError(
                 f"observation_names has {len(names)} names "
-                f"but {flat.shape[1]} features are recorded"
+                f"but {block.shape[1]} features are recorded"
             )
         prefix = "obs_" if kind == "full" else "obs_last_"
-        return {prefix + name: flat[:, j] for j, name in enumerate(names)}
+        return {prefix + name: block[:, j] for j, name in enumerate(names)}
 
 
 def _summary_kind(array: np.ndarray, max_features: int) -> str:
@@ -252,31 +271,46 @@ def _scalar(value: Any) -> Any:
     return value
 
 
-def _column(values: list[Any]) -> Any:
+def _column(values: Sequence[Any]) -> Any:
     first = values[0]
+    if isinstance(first, np.generic) and not isinstance(first, np.str_ | np.bytes_):
+        try:  # numpy scalars: np.asarray would inspect each one as a sequence
+            return np.fromiter(values, dtype=first.dtype, count=len(values))
+        except (TypeError, ValueError):
+            pass
+    if isinstance(first, float):
+        try:  # float64 holds ints and numpy floats exactly; None raises
+            return np.fromiter(values, dtype=np.float64, count=len(values))
+        except (TypeError, ValueError):
+            pass
     if isinstance(first, bool | np.bool_ | int | float | np.integer | np.floating):
-        return np.asarray(values)
+        # numpy promotes mixed ints and floats (gym-anytrading's reward is int 0 or a float)
+        array = np.asarray(values)
+        if array.dtype != object:
+            return array
     return pl.Series([_scalar(v) for v in values], strict=False)
 
 
-def _info_columns(infos: list[dict]) -> dict[str, Any]:
+def _info_columns(infos: Sequence[dict]) -> dict[str, Any]:
     """Scalar ``info`` values as columns (the keys of the first step; enums become values)."""
     if not infos:
         return {}
     out: dict[str, Any] = {}
     for key, first in infos[0].items():
-        if isinstance(first, dict):
-            continue
         if not isinstance(first, bool | int | float | str | Enum | np.generic | np.ndarray):
             continue
         if isinstance(first, np.ndarray) and first.size != 1:
             continue
-        values = [_scalar(info.get(key)) for info in infos]
-        out[str(key)] = pl.Series(values, strict=False)
+        values = [info.get(key) for info in infos]
+        if isinstance(first, Enum):
+            # Enum.value is a slow descriptor: map members by identity.
+            members = {id(member): member.value for member in type(first)}
+            values = [members.get(id(v), v) for v in values]
+        out[str(key)] = _column(values)
     return out
 
 
-def _component_dicts(infos: list[dict]) -> dict[str, np.ndarray]:
+def _component_dicts(infos: Sequence[dict]) -> dict[str, np.ndarray]:
     first = infos[0].get("reward_components") if infos else None
     if not isinstance(first, dict):
         return {}
@@ -386,7 +420,7 @@ def record_episodes(
             steps += 1
             if terminated or truncated or (max_steps is not None and steps >= max_steps):
                 if max_steps is not None and steps >= max_steps:
-                    recorder._cols["truncated"][-1] = True
+                    recorder.mark_truncated()
                 break
     trajectory = recorder.trajectory()
     if path is not None:

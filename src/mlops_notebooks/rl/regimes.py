@@ -18,12 +18,11 @@ from typing import Any
 import polars as pl
 
 from mlops_notebooks.errors import InvalidInputError
-from mlops_notebooks.rl.schema import EPISODE_KEYS, Trajectory, as_trajectory
+from mlops_notebooks.rl.schema import EPISODE_ID, Trajectory, as_trajectory, with_episode_id
 
 __all__ = ["REGIME_COLUMNS", "label_regimes"]
 
 REGIME_COLUMNS = ("trend", "volatility", "in_drawdown", "scenario")
-KEYS = list(EPISODE_KEYS)
 
 
 def _bound(value: Any, dtype: pl.DataType) -> Any:
@@ -76,11 +75,11 @@ def label_regimes(
         raise InvalidInputError(f"window must be at least 2 steps, got {window}")
     trajectory = as_trajectory(trajectory)
     trajectory.require("price", needed_for="market regimes")
-    frame = trajectory.frame
-    log_return = (pl.col("price").log() - pl.col("price").log().shift(1)).over(KEYS)
+    frame = with_episode_id(trajectory.frame)
+    log_return = (pl.col("price").log() - pl.col("price").log().shift(1)).over(EPISODE_ID)
     frame = frame.with_columns(log_return.fill_null(0.0).alias("_r"))
-    vol = pl.col("_r").rolling_std(window, min_samples=2).over(KEYS)
-    trailing = pl.col("_r").rolling_sum(window, min_samples=1).over(KEYS)
+    vol = pl.col("_r").rolling_std(window, min_samples=2).over(EPISODE_ID)
+    trailing = pl.col("_r").rolling_sum(window, min_samples=1).over(EPISODE_ID)
     frame = frame.with_columns(vol.alias("_vol"), trailing.alias("_trail"))
     strength = pl.col("_trail") / (pl.col("_vol") * window**0.5)
     trend = (
@@ -90,9 +89,9 @@ def label_regimes(
         .then(pl.lit("down"))
         .otherwise(pl.lit("sideways"))
     )
-    median = pl.col("_vol").median().over(KEYS)
+    median = pl.col("_vol").median().over(EPISODE_ID)
     volatility = pl.when(pl.col("_vol") > median).then(pl.lit("high")).otherwise(pl.lit("low"))
-    peak = pl.col("price").cum_max().over(KEYS)
+    peak = pl.col("price").cum_max().over(EPISODE_ID)
     frame = frame.with_columns(
         trend.alias("trend"),
         volatility.alias("volatility"),

@@ -15,7 +15,7 @@ import polars as pl
 
 from mlops_notebooks._protocol import Result, check_kind
 from mlops_notebooks.errors import InvalidInputError
-from mlops_notebooks.rl.schema import EPISODE_KEYS, Trajectory, as_trajectory
+from mlops_notebooks.rl.schema import EPISODE_ID, EPISODE_KEYS, Trajectory, as_trajectory
 from mlops_notebooks.rl.trades import step_returns
 
 __all__ = ["RewardBreakdown", "reward_breakdown"]
@@ -157,7 +157,7 @@ def reward_breakdown(
 
 
 def _shares(frame: pl.DataFrame, components: tuple[str, ...], bins: int) -> pl.DataFrame:
-    position = pl.col("step") * bins // (pl.col("step").max().over(KEYS) + 1)
+    position = pl.col("step") * bins // (pl.col("step").max().over(EPISODE_ID) + 1)
     long = frame.with_columns(position.alias("bin")).unpivot(
         index=["agent", "bin"], on=list(components), variable_name="component"
     )

@@ -33,6 +33,9 @@ __all__ = [
 REQUIRED = ("episode", "step", "action", "reward")
 #: Columns that identify one episode of one agent.
 EPISODE_KEYS = ("agent", "task", "seed", "episode")
+#: Internal column numbering episodes in table order (window functions over one integer key
+#: are much faster than over the four key columns).
+EPISODE_ID = "_episode_id"
 OPTIONAL_DEFAULTS: dict[str, Any] = {"agent": "agent", "task": "default", "seed": 0}
 NUMERIC = ("step", "reward", "price", "position")
 
@@ -191,6 +194,14 @@ class Trajectory(Result):
             f"{', '.join(self.agents)}; columns: {', '.join(self.frame.columns)}"
         )
         return summary + frame_to_html(self.episodes())
+
+
+def with_episode_id(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` (sorted by episode keys and step) with the :data:`EPISODE_ID` column."""
+    if EPISODE_ID in frame.columns:
+        return frame
+    starts = pl.any_horizontal([pl.col(k).ne_missing(pl.col(k).shift(1)) for k in EPISODE_KEYS])
+    return frame.with_columns(starts.cum_sum().cast(pl.UInt32).alias(EPISODE_ID))
 
 
 def as_trajectory(data: Trajectory | FrameLike | Mapping[str, Any]) -> Trajectory:

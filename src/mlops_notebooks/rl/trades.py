@@ -18,7 +18,13 @@ import polars as pl
 
 from mlops_notebooks._protocol import Result
 from mlops_notebooks.errors import InvalidInputError
-from mlops_notebooks.rl.schema import EPISODE_KEYS, Trajectory, as_trajectory
+from mlops_notebooks.rl.schema import (
+    EPISODE_ID,
+    EPISODE_KEYS,
+    Trajectory,
+    as_trajectory,
+    with_episode_id,
+)
 
 __all__ = ["TradeList", "step_returns", "trade_list"]
 
@@ -55,35 +61,37 @@ def step_returns(trajectory: Any, *, fee: float = 0.0) -> pl.DataFrame:
     _check_fee(fee)
     trajectory = as_trajectory(trajectory)
     trajectory.require("price", "position", needed_for="returns, equity and trades")
-    before = pl.col("position").shift(1).over(KEYS).fill_null(0.0)
-    move = (pl.col("price") / pl.col("price").shift(1).over(KEYS) - 1.0).fill_null(0.0)
-    frame = trajectory.frame.with_columns(
-        pl.col("position").cast(pl.Float64), position_before=before.cast(pl.Float64)
-    ).with_columns(
-        (
-            pl.col("position_before") * move
-            - fee * (pl.col("position") - pl.col("position_before")).abs()
-        ).alias("return")
+    before = pl.col("position").shift(1).over(EPISODE_ID).fill_null(0.0)
+    move = (pl.col("price") / pl.col("price").shift(1).over(EPISODE_ID) - 1.0).fill_null(0.0)
+    frame = (
+        with_episode_id(trajectory.frame)
+        .with_columns(pl.col("position").cast(pl.Float64), position_before=before.cast(pl.Float64))
+        .with_columns(
+            (
+                pl.col("position_before") * move
+                - fee * (pl.col("position") - pl.col("position_before")).abs()
+            ).alias("return")
+        )
     )
-    equity = (1.0 + pl.col("return")).cum_prod().over(KEYS)
+    equity = (1.0 + pl.col("return")).cum_prod().over(EPISODE_ID)
     frame = frame.with_columns(equity.alias("equity"))
-    peak = pl.max_horizontal(pl.col("equity").cum_max().over(KEYS), pl.lit(1.0))
+    peak = pl.max_horizontal(pl.col("equity").cum_max().over(EPISODE_ID), pl.lit(1.0))
     return frame.with_columns((pl.col("equity") / peak - 1.0).alias("drawdown"))
 
 
 def _trades(frame: pl.DataFrame, fee: float) -> pl.DataFrame:
     """One row per trade from :func:`step_returns` output."""
-    run = (pl.col("position") != pl.col("position_before")).cum_sum().over(KEYS)
+    run = (pl.col("position") != pl.col("position_before")).cum_sum().over(EPISODE_ID)
     frame = frame.with_columns(run.alias("_run"))
     frame = frame.with_columns(
-        pl.col("_run").shift(1).over(KEYS).alias("_held"),
+        pl.col("_run").shift(1).over(EPISODE_ID).alias("_held"),
         (
             1.0
             + pl.col("position_before")
-            * (pl.col("price") / pl.col("price").shift(1).over(KEYS) - 1.0).fill_null(0.0)
+            * (pl.col("price") / pl.col("price").shift(1).over(EPISODE_ID) - 1.0).fill_null(0.0)
         ).alias("_growth"),
-        pl.col("step").shift(-1).over(KEYS).alias("_next_step"),
-        pl.col("price").shift(-1).over(KEYS).alias("_next_price"),
+        pl.col("step").shift(-1).over(EPISODE_ID).alias("_next_step"),
+        pl.col("price").shift(-1).over(EPISODE_ID).alias("_next_price"),
     )
     first_last = [
         pl.col("position").first(),
