@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-import gymnasium as gym
 import gym_anytrading  # noqa: F401
+import gymnasium as gym
 import numpy as np
 import pandas as pd
 import pytest
