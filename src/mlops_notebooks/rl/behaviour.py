@@ -103,15 +103,27 @@ def regime_breakdown(
     """
     labelled = Trajectory(_regimes(as_trajectory(trajectory), regime_options))
     frame = step_returns(labelled, fee=fee)
-    long = _long_regimes(frame, ["agent", "action", "return", "position_before"])
-    shares = _action_shares(long, ["agent", "regime", "label"])
     in_market = pl.col("position_before") != 0
-    outcome = long.group_by(["agent", "regime", "label"], maintain_order=True).agg(
-        (pl.col("return").mean() * 1.0).alias("mean_return"),
-        pl.col("return").sum().alias("total_return"),
-        ((pl.col("return") > 0) & in_market).sum().truediv(in_market.sum()).alias("hit_rate"),
-    )
-    table = shares.join(outcome, on=["agent", "regime", "label"]).sort(["regime", "label", "agent"])
+    actions = sorted(frame.get_column("action").unique().drop_nulls().to_list())
+    parts = []
+    for regime in REGIME_COLUMNS:  # one small aggregate per regime column, no long copy
+        label = pl.col(regime).cast(pl.String).alias("label")
+        part = (
+            frame.filter(pl.col(regime).is_not_null())
+            .group_by("agent", label)
+            .agg(
+                pl.len().alias("steps"),
+                *[(pl.col("action") == a).mean().alias(f"action={a}") for a in actions],
+                pl.col("return").mean().alias("mean_return"),
+                pl.col("return").sum().alias("total_return"),
+                ((pl.col("return") > 0) & in_market)
+                .sum()
+                .truediv(in_market.sum())
+                .alias("hit_rate"),
+            )
+        )
+        parts.append(part.select("agent", pl.lit(regime).alias("regime"), pl.exclude("agent")))
+    table = pl.concat(parts).sort(["regime", "label", "agent"])
     return RegimeBreakdown(table)
 
 
