@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import gymnasium as gym
+import numpy as np
+import polars as pl
+import pytest
+
+from mlops_notebooks.errors import InvalidInputError
+from mlops_notebooks.rl import (
+    BuyAndHoldAgent,
+    RandomAgent,
+    TrajectoryRecorder,
+    as_policy,
+    make_trading_env,
+    record_episodes,
+    trading_components,
+)
+
+from .conftest import RandomWalkEnv
+
+
+def test_records_every_step_with_info_and_components(walk_env, tmp_path):
+    path = tmp_path / "walk.parquet"
+    trajectory = record_episodes(
+        walk_env, RandomAgent(seed=1), episodes=3, seed=5, agent="r", path=path
+    )
+    frame = trajectory.frame
+    assert frame.height == 3 * (200 - 3)
+    assert frame["seed"].unique().sort().to_list() == [5, 6, 7]
+    assert {
+        "obs_0",
+        "obs_1",
+        "obs_2",
+        "price",
+        "position",
+        "reward_move",
+        "reward_cost",
+        "info_note",
+    } <= set(frame.columns)
+    # components reported in info add up to the reward
+    np.testing.assert_allclose(frame["reward_move"] + frame["reward_cost"], frame["reward"])
+    assert frame.filter(pl.col("step") == 196)["truncated"].all()
+    assert pl.read_parquet(path).equals(frame)
+
+
+def test_observation_is_the_one_the_action_was_chosen_from(walk_env):
+    seen = []
+
+    def policy(observation):
+        seen.append(np.array(observation))
+        return 1
+
+    frame = record_episodes(walk_env, policy).frame
+    np.testing.assert_allclose(frame.select("obs_0", "obs_1", "obs_2").to_numpy(), np.stack(seen))
+
+
+def test_aliased_observations_are_copied():
+    env = RandomWalkEnv(flaw="alias")
+    seen = []
+    frame = record_episodes(env, lambda o: seen.append(o.copy()) or 0).frame
+    np.testing.assert_allclose(frame["obs_0"].to_numpy(), np.stack(seen)[:, 0])
+
+
+def test_anytrading_columns_and_time():
+    env = make_trading_env("googl", start=100, end=160)
+    frame = record_episodes(
+        env, BuyAndHoldAgent(), reward_components=trading_components(0.01)
+    ).frame
+    prices = env.unwrapped.prices
+    assert frame["price"].to_list() == pytest.approx(prices[31:].astype(float).tolist())
+    assert frame["position"].to_list() == [1.0] * frame.height
+    assert frame["time"].dtype == pl.Datetime("us")
+    assert frame["reward"].dtype == pl.Float64  # gym-anytrading returns int 0 or a float
+    assert frame["obs_last_0"][0] == pytest.approx(float(prices[30]))
+    # first step pays the fee of going long; then only price moves
+    assert frame["reward_trading_cost"].to_list()[:2] == [-0.01, 0.0]
+    assert frame["reward_price_move"][1] == pytest.approx(float(prices[32] / prices[31] - 1))
+
+
+def test_stats_summary_for_large_flat_observations():
+    env = gym.make("CartPole-v1")
+    wide = gym.wrappers.TransformObservation(
+        env, lambda o: np.tile(o, 10), gym.spaces.Box(-np.inf, np.inf, (40,))
+    )
+    frame = record_episodes(wide, RandomAgent(seed=0), max_steps=5).frame
+    assert {"obs_mean", "obs_std", "obs_min", "obs_max"} <= set(frame.columns)
+    assert frame.height == 5 and frame["truncated"][-1]
+
+
+def test_flush_keeps_every_step(walk_env, monkeypatch):
+    import mlops_notebooks.rl.recorder as recorder
+
+    monkeypatch.setattr(recorder, "BUFFER_ROWS", 64)
+    frame = record_episodes(walk_env, RandomAgent(seed=0), episodes=2).frame
+    assert frame.height == 2 * 197
+    assert frame.group_by("episode").agg(pl.col("step").max())["step"].to_list() == [196, 196]
+
+
+class Sb3Like:
+    """What stable-baselines3's predict returns: (array action, state)."""
+
+    def predict(self, observation, state=None, episode_start=None, deterministic=False):
+        return np.array(1), None
+
+
+def test_policy_duck_typing(walk_env):
+    assert as_policy(Sb3Like())(None) == np.array(1)
+    frame = record_episodes(walk_env, Sb3Like()).frame
+    assert frame["action"].unique().to_list() == [1]
+    with pytest.raises(InvalidInputError, match="predict"):
+        as_policy(42)
+
+
+def test_step_before_reset_is_refused(walk_env):
+    with pytest.raises(InvalidInputError, match="reset"):
+        TrajectoryRecorder(walk_env).step(0)
+
+
+def test_forex_positions_are_signed_and_times_parsed():
+    env = make_trading_env("eurusd", end=200)
+    frame = record_episodes(env, RandomAgent(seed=3)).frame
+    assert set(frame["position"].unique()) == {-1.0, 1.0}  # forex: short is a real short
+    assert frame["time"].dtype == pl.Datetime("us")
+    assert frame["time"].is_sorted() and frame["time"][0].year == 2017
