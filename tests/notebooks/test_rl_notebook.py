@@ -84,11 +84,6 @@ def test_second_data_set_with_a_crash_scenario(sp500):
     assert re.search(r"200[5-8]-\d\d-\d\d\.\.20(09|10)-", text)
 
 
-# The figure fix (PNG formatter registered under MPLBACKEND=Agg, branch `template`) has not landed
-# on this branch; the lead removes this mark after merging it.
-@pytest.mark.xfail(
-    strict=False, reason="figures under MPLBACKEND=Agg need the _render.new_figure fix"
-)
 @pytest.mark.parametrize("run", ["googl", "sp500"])
 def test_every_figure_is_embedded(run, request):
     notebook, text, html = request.getfixturevalue(run)
