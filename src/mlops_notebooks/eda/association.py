@@ -15,7 +15,6 @@ Boolean columns count as categorical. Identifier, text and datetime columns are 
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -202,13 +201,15 @@ class CorrelationReport:
 
     def to_json(self, **kwargs: Any) -> str:
         """:meth:`to_dict` as a JSON string."""
-        return json.dumps(self.to_dict(), **kwargs)
+        from mlops_notebooks._render import dumps
+
+        return dumps(self.to_dict(), **kwargs)
 
     def _repr_html_(self) -> str:
-        from mlops_notebooks.eda.html import frame_table
+        from mlops_notebooks._render import fragment, frame_to_html
 
         caption = f"Top associated pairs ({self.rows:,} of {self.total_rows:,} rows)"
-        return frame_table(self.top_pairs(15), caption=caption)
+        return fragment(frame_to_html(self.top_pairs(15), caption=caption))
 
     def plot(self, method: Method | Literal["associations"] = "associations") -> Figure:
         """Heatmap of one statistic, or of all associations in one matrix."""

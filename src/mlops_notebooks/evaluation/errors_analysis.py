@@ -7,7 +7,6 @@ Per-row scores come from :data:`ROW_SCORES`, a registry shared with
 from __future__ import annotations
 
 import html
-import json
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -110,7 +109,9 @@ class ErrorAnalysis:
         }
 
     def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
-        text = json.dumps(self.to_dict(), indent=2, default=str)
+        from mlops_notebooks._render import dumps
+
+        text = dumps(self.to_dict())
         if path is not None:
             write_text_atomic(path, text)
         return text

@@ -26,6 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--max-level", type=int, default=3, metavar="N")
     parser.add_argument("--alpha", type=float, default=0.05)
     parser.add_argument("--json", metavar="FILE", help="write the segments as JSON")
+    parser.add_argument("--html", metavar="FILE", help="write an HTML report")
     parser.set_defaults(handler=handle)
 
 
@@ -50,6 +51,8 @@ def handle(args: argparse.Namespace) -> int:
     )
     if args.json:
         report.to_json(args.json)
+    if args.html:
+        report.save_html(args.html)
     print(
         f"{len(report)} significant segments (mean {report.score} overall "
         f"{report.overall_mean:.4g}, {report.n_tested:,} tested)"
