@@ -42,4 +42,3 @@ def test_heatmap(rng: np.random.Generator) -> None:
     result = drift_over_time(make_frame(rng, 3000), make_frame(rng, 3000, shift=1.0), every=1000)
     ax = result.plot().axes[0]
     assert ax.images[0].get_array().shape == (len(result.columns), 3)
-
