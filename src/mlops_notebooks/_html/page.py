@@ -145,6 +145,9 @@ def _provenance_card(record: Mapping[str, Any]) -> str:
         values["shape"] = format_number(values["rows"]) + (
             f" × {format_number(columns)}" if columns is not None else ""
         )
+    loaded = values.get("loaded_at")
+    if isinstance(loaded, str) and "T" in loaded:
+        values["loaded_at"] = loaded[:19].replace("T", " ") + " UTC"
     if values.get("ref") == values.get("source"):
         values.pop("ref", None)
     if not values.get("content_hash"):

@@ -59,7 +59,7 @@ margin:0}
 text-align:left;vertical-align:top;white-space:nowrap}
 .mlnb-table thead th{background:var(--soft);border-bottom:2px solid var(--line);font-weight:600}
 .mlnb-table td.num,.mlnb-table th.num{text-align:right}
-.mlnb-table td.text{white-space:normal;min-width:14ch;max-width:60ch;overflow-wrap:anywhere}
+.mlnb-table td.text{white-space:normal;min-width:14ch;max-width:60ch;overflow-wrap:break-word}
 .mlnb-table tbody tr:hover td{background:#f0f4f8}
 .mlnb-table tr.mlnb-flag td{background:var(--bad-bg)}
 .mlnb-muted,.mlnb-table td.missing{color:var(--muted)}

@@ -306,9 +306,10 @@ def interval_chart(
     def x_of(value: float) -> float:
         return label_width + (value - low_end) / (high_end - low_end) * room
 
+    top = 14.0 if reference is not None else 0.0
     parts = []
     for row, name in enumerate(labels):
-        y = row * row_height + row_height / 2
+        y = top + row * row_height + row_height / 2
         value, low, high = values[row], lows[row], highs[row]
         color = FLAG_COLOR if flags is not None and flags[row] else BAR_COLOR
         parts.append(_text(label_width - 6, y + 3.5, _fit(name, label_width), anchor="end"))
@@ -329,18 +330,19 @@ def interval_chart(
                 f"<title>{tip}</title></circle>"
             )
             parts.append(_text(width, y + 3.5, format_number(value), anchor="end"))
-    total = max(len(labels), 1) * row_height
+    total = top + max(len(labels), 1) * row_height
     if reference is not None and math.isfinite(reference):
         x_ref = x_of(reference)
         parts.append(
-            f"<line x1='{_n(x_ref)}' x2='{_n(x_ref)}' y1='0' y2='{_n(total)}' stroke='#59636e' "
-            "stroke-dasharray='4 3'/>"
+            f"<line x1='{_n(x_ref)}' x2='{_n(x_ref)}' y1='{_n(top - 2)}' y2='{_n(total)}' "
+            "stroke='#59636e' stroke-dasharray='4 3'/>"
         )
-        parts.append(
-            _text(
-                x_ref, total + 11, f"{reference_label} {format_number(reference)}", anchor="middle"
-            )
-        )
-    parts.append(_text(label_width, total + 11, format_number(low_end)))
-    parts.append(_text(label_width + room, total + 11, format_number(high_end), anchor="end"))
+        caption = f"{reference_label} {format_number(reference)}"
+        parts.append(_text(x_ref, top - 4, caption, anchor="middle"))
+    parts.append(
+        f"<line x1='{_n(label_width)}' x2='{_n(label_width + room)}' y1='{_n(total + 1)}' "
+        f"y2='{_n(total + 1)}' stroke='{GRID_COLOR}'/>"
+    )
+    parts.append(_text(label_width, total + 12, format_number(low_end)))
+    parts.append(_text(label_width + room, total + 12, format_number(high_end), anchor="end"))
     return _svg(width, total + 14, "".join(parts), label)

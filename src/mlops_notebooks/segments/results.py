@@ -109,8 +109,10 @@ class SegmentReport:
         return ax.figure
 
     def _summary_line(self) -> str:
+        count = self.segments.height
         return (
-            f"{self.segments.height} segments where mean {self.score} is significantly above "
+            f"{count} segment{'' if count == 1 else 's'} where mean {self.score} is "
+            "significantly above "
             f"the overall {self.overall_mean:.4g} ({self.n_rows:,} rows, {self.n_tested:,} "
             f"segments tested, {self.correction}-corrected alpha {self.alpha:g}, "
             f"min support {self.min_support:,})"
@@ -144,8 +146,15 @@ class SegmentReport:
         summary = verdict(self._summary_line(), bad=self.segments.height > 0)
         return fragment(summary + frame_to_html(self.segments, percent=("share",)))
 
-    def save_html(self, path: str | os.PathLike[str]) -> Path:
-        """Write a standalone HTML report atomically and return its path."""
+    def save_html(
+        self, path: str | os.PathLike[str], *, provenance: list[dict[str, Any]] | None = None
+    ) -> Path:
+        """Write a standalone HTML report atomically and return its path.
+
+        ``provenance`` records of the data (source, rows, content hash) go in the header.
+        """
         description = "The readable segments of the data where a per-row score is worse."
-        text = page("Problem segments", self._html_body(), description=description)
+        text = page(
+            "Problem segments", self._html_body(), provenance=provenance, description=description
+        )
         return write_text_atomic(path, text)

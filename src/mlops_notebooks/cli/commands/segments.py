@@ -31,14 +31,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from mlops_notebooks.data import load_dataset
     from mlops_notebooks.errors import InvalidInputError
     from mlops_notebooks.segments import find_segments
 
     if args.target and not (args.prediction or args.probabilities):
         raise InvalidInputError("--target needs --prediction (or --probabilities)")
     features = [f.strip() for f in args.features.split(",")] if args.features else None
+    dataset = load_dataset(args.data, backend="polars")
     report = find_segments(
-        args.data,
+        dataset,
         score=args.score,
         target=args.target,
         prediction=args.prediction,
@@ -52,7 +54,7 @@ def handle(args: argparse.Namespace) -> int:
     if args.json:
         report.to_json(args.json)
     if args.html:
-        report.save_html(args.html)
+        report.save_html(args.html, provenance=[dataset.provenance.to_dict()])
     print(
         f"{len(report)} significant segments (mean {report.score} overall "
         f"{report.overall_mean:.4g}, {report.n_tested:,} tested)"
