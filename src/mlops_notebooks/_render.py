@@ -50,11 +50,11 @@ __all__ = [
 
 def figure_to_img_tag(figure: Any) -> str:
     """Encode a matplotlib figure as an inline PNG ``<img>`` tag and close it."""
-    import matplotlib.pyplot as plt
-
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
-    plt.close(figure)  # a no-op for figures made without pyplot (new_figure)
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:  # figures made by pyplot are released; new_figure ones need not be
+        pyplot.close(figure)
     encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
     return f'<img alt="figure" src="data:image/png;base64,{encoded}"/>'
 

@@ -136,3 +136,47 @@ def test_segments_report(browser: Any, tmp_path: Path, rng: np.random.Generator)
     metrics = _check(browser, report, tmp_path, {"summary", "segments"})
     assert metrics["charts"] == 1
     assert "origin == &quot;EWR&quot;" in report.read_text()
+
+
+def test_notebook_displays_in_an_exported_notebook(
+    browser: Any, tmp_path: Path, rng: np.random.Generator
+) -> None:
+    """Results shown in a notebook keep the shared look in the HTML that ``mlops-nb run`` writes.
+
+    The notebook holds the outputs a kernel would produce (each result's ``_repr_html_``) and is
+    exported with the runner's own ``export_html``; no kernel is needed for what is checked here.
+    """
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from mlops_notebooks.drift import compare
+    from mlops_notebooks.eda import profile
+    from mlops_notebooks.evaluation import evaluate
+    from mlops_notebooks.runner.report import export_html
+
+    wide = _wide_frame(rng, 400)
+    outputs = binary_frame(rng, 1000)
+    results = [
+        profile(wide),
+        compare(wide, _wide_frame(rng, 400, shift=1.0)),
+        evaluate(outputs, target="target", prediction="prediction", n_bootstrap=20),
+    ]
+    cells = [
+        new_code_cell(
+            "result",
+            outputs=[new_output("display_data", data={"text/html": result._repr_html_()})],
+        )
+        for result in results
+    ]
+    notebook_path = tmp_path / "executed.ipynb"
+    nbformat.write(new_notebook(cells=cells), notebook_path)
+    report = export_html(notebook_path, tmp_path / "notebook.html")
+    rendered = render(browser, report, tmp_path / "notebook_1300.png")
+    # nbconvert's lab template references require.js and MathJax on a CDN; offline those loads
+    # fail. Only failures of our own content count.
+    ours = [e for e in rendered.errors if "net::" not in e and "Failed to load" not in e]
+    assert ours == []
+    metrics = rendered.metrics
+    assert metrics["scrollWidth"] <= metrics["clientWidth"]
+    assert metrics["outside"] == []
+    assert metrics["tables"] >= 6 and metrics["tables"] == metrics["scrollBoxes"]

@@ -172,6 +172,11 @@ class CorrelationReport:
         """One square matrix over all columns: Pearson, η or Cramér's V by the pair's kinds."""
         import pandas as pd
 
+        names, full = self.association_matrix()
+        return pd.DataFrame(full, index=names, columns=names)
+
+    def association_matrix(self) -> tuple[list[str], np.ndarray]:
+        """The column names and the square matrix of :meth:`associations`, without pandas."""
         names = list(self.numeric_columns) + list(self.categorical_columns)
         p = len(self.numeric_columns)
         full = np.full((len(names), len(names)), np.nan)
@@ -180,7 +185,7 @@ class CorrelationReport:
         full[:p, p:] = self.correlation_ratio
         full[p:, :p] = self.correlation_ratio.T
         np.fill_diagonal(full, 1.0)
-        return pd.DataFrame(full, index=names, columns=names)
+        return names, full
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: the matrices as nested lists (NaN as ``None``) and the settings."""

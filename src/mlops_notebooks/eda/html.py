@@ -237,9 +237,8 @@ def _correlations(report: DataProfile, *, charts: bool) -> str:
         "Cramér's V between categories."
     )
     parts = []
-    names = [*correlations.numeric_columns, *correlations.categorical_columns]
+    names, matrix = correlations.association_matrix()
     if charts and len(names) > 1:
-        matrix = correlations.associations().to_numpy()
         chart = svg.heatmap(names, matrix.tolist(), label="association matrix")
         parts.append(figure(chart, "Associations: blue negative, red positive, grey not computed"))
     parts.append(paragraph(caption, css="mlnb-note"))
