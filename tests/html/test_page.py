@@ -20,7 +20,7 @@ def test_contents_link_every_section_with_unique_ids() -> None:
 
 def test_no_contents_without_sections() -> None:
     text = page("Plain", "<p>x</p>")
-    assert "mlnb-toc" not in text and "mlnb-layout mlnb-single" in text
+    assert "<nav class='mlnb-toc'" not in text and "mlnb-layout mlnb-single" in text
 
 
 def test_header_shows_provenance_version_and_is_offline() -> None:
