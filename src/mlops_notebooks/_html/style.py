@@ -53,16 +53,19 @@ padding-top:.8em}
 .mlnb-header{padding:16px}}
 .mlnb-scroll{overflow-x:auto;max-width:100%;margin:.4em 0 1em}
 .mlnb table.mlnb-table{border-collapse:collapse;font-size:13px;font-variant-numeric:tabular-nums;
-margin:0}
-.mlnb-table caption{text-align:left;font-weight:600;padding:0 0 4px}
-.mlnb-table th,.mlnb-table td{padding:4px 10px;border-bottom:1px solid var(--line);
-text-align:left;vertical-align:top;white-space:nowrap}
-.mlnb-table thead th{background:var(--soft);border-bottom:2px solid var(--line);font-weight:600}
-.mlnb-table td.num,.mlnb-table th.num{text-align:right}
-.mlnb-table td.text{white-space:normal;min-width:14ch;max-width:60ch;overflow-wrap:break-word}
-.mlnb-table tbody tr:hover td{background:#f0f4f8}
-.mlnb-table tr.mlnb-flag td{background:var(--bad-bg)}
-.mlnb-muted,.mlnb-table td.missing{color:var(--muted)}
+margin:0;table-layout:auto;width:auto}
+.mlnb .mlnb-table caption{text-align:left;font-weight:600;padding:0 0 4px}
+.mlnb .mlnb-table th,.mlnb .mlnb-table td{padding:4px 10px;border:0;
+border-bottom:1px solid var(--line);text-align:left;vertical-align:top;white-space:nowrap;
+max-width:none;line-height:1.4}
+.mlnb .mlnb-table thead th{background:var(--soft);border-bottom:2px solid var(--line);
+font-weight:600}
+.mlnb .mlnb-table td.num,.mlnb .mlnb-table th.num{text-align:right}
+.mlnb .mlnb-table td.text{white-space:normal;min-width:14ch;max-width:60ch;
+overflow-wrap:break-word}
+.mlnb .mlnb-table tbody tr:hover td{background:#f0f4f8}
+.mlnb .mlnb-table tr.mlnb-flag td{background:var(--bad-bg)}
+.mlnb-muted,.mlnb .mlnb-table td.missing{color:var(--muted)}
 .mlnb-note{color:var(--muted);font-size:12.5px;margin:.3em 0}
 .mlnb-verdict{border-radius:6px;padding:10px 14px;margin:1em 0;font-weight:600;
 border:1px solid var(--line)}
@@ -99,10 +102,10 @@ fill:#59636e}
 vertical-align:-1px}
 @media print{body.mlnb{font-size:11px}.mlnb-toc{display:none}
 .mlnb-layout{display:block;padding:0 8px}.mlnb-header{background:none;padding:8px}
-.mlnb-scroll{overflow:visible}.mlnb-table th,.mlnb-table td{white-space:normal}
+.mlnb-scroll{overflow:visible}.mlnb .mlnb-table th,.mlnb .mlnb-table td{white-space:normal}
 .mlnb-card,.mlnb figure,.mlnb-table tr,.mlnb-tile{break-inside:avoid}
 .mlnb h2{break-after:avoid}.mlnb a{color:inherit;text-decoration:none}
-.mlnb-table tbody tr:hover td{background:none}}
+.mlnb .mlnb-table tbody tr:hover td{background:none}}
 """
 
 
