@@ -27,7 +27,7 @@ def test_header_shows_provenance_version_and_is_offline() -> None:
     record = {
         "role": "reference",
         "source": "data/<ref>.parquet",
-        "rows": 1234,
+        "rows": 12345,
         "columns": 5,
         "content_hash": "md5:abc",
         "loaded_at": "2026-01-02T03:04:05.123+00:00",
@@ -35,7 +35,7 @@ def test_header_shows_provenance_version_and_is_offline() -> None:
     text = page("Drift", section("S", ""), provenance=[record], description="What it shows.")
     header = text[text.index("<header") : text.index("</header>")]
     assert "<b>reference</b>" in header and "data/&lt;ref&gt;.parquet" in header
-    assert "1,234 × 5" in header and "md5:abc" in header
+    assert "12,345 × 5" in header and "md5:abc" in header
     assert "2026-01-02 03:04:05 UTC" in header
     assert f"mlops-notebooks {__version__}" in header and "What it shows." in header
     assert "<script" not in text and "http" not in text.replace("http://www.w3.org", "")

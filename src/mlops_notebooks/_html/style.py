@@ -88,7 +88,7 @@ color:var(--muted)}
 .mlnb-badge.ok{background:var(--ok-bg);color:var(--ok);border-color:#aceebb}
 dl.mlnb-facts{display:grid;grid-template-columns:auto minmax(0,1fr);gap:1px 12px;
 font-size:12.5px;margin:.4em 0}
-dl.mlnb-facts dt{color:var(--muted)}
+dl.mlnb-facts dt{color:var(--muted);white-space:nowrap}
 dl.mlnb-facts dd{margin:0;text-align:right;font-variant-numeric:tabular-nums;
 overflow-wrap:anywhere}
 .mlnb figure{margin:.6em 0 1.2em;max-width:100%}

@@ -42,15 +42,18 @@ def format_number(value: float | int | None, *, percent: bool = False) -> str:
     --------
     >>> format_number(1234567), format_number(0.123456), format_number(0.25, percent=True)
     ('1,234,567', '0.1235', '25.0%')
-    >>> format_number(168234.7), format_number(1943.25), format_number(2.5e-7)
-    ('168,235', '1,943.2', '2.5e-07')
+    >>> format_number(168234.7), format_number(1943.25), format_number(2013), format_number(2.5e-7)
+    ('168,235', '1943.2', '2013', '2.5e-07')
     """
     if value is None:
         return ""
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int):
-        return f"{value:.1%}" if percent else f"{value:,}"
+        if percent:
+            return f"{value:.1%}"
+        # Four-digit numbers (years, codes) read best without a separator.
+        return f"{value:,}" if abs(value) >= 10_000 else str(value)
     number = float(value)
     if math.isnan(number):
         return "NaN"
@@ -59,12 +62,12 @@ def format_number(value: float | int | None, *, percent: bool = False) -> str:
     if percent:
         return f"{number:.1%}"
     size = abs(number)
-    if number.is_integer() and 1000 <= size < 1e15:
-        return f"{int(number):,}"
+    if number.is_integer() and size < 1e15:
+        return format_number(int(number))
     if 10_000 <= size < 1e15:
         return f"{number:,.0f}"
     if 1000 <= size < 10_000:
-        return f"{number:,.1f}"
+        return f"{number:.1f}"
     return f"{number:.4g}"
 
 
@@ -143,7 +146,7 @@ def frame_to_html(
     Examples
     --------
     >>> import polars as pl
-    >>> "<td class='num'>1,000</td>" in frame_to_html(pl.DataFrame({"n": [1000]}))
+    >>> "<td class='num'>10,000</td>" in frame_to_html(pl.DataFrame({"n": [10000]}))
     True
     """
     table = _as_polars(frame)
