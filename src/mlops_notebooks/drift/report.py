@@ -243,8 +243,11 @@ class DriftReport:
         return _provenance(self)
 
     def to_html(self, *, images: bool = True) -> str:
-        """A standalone HTML page: header with both data sets' provenance, verdict, ranked
-        chart, column table and per-column distributions (inline SVG, no matplotlib)."""
+        """A standalone HTML page with the shared look (charts are inline SVG).
+
+        It holds a header with both data sets' provenance, the verdict, the ranked chart, the
+        column table and each column's reference and current distributions.
+        """
         from mlops_notebooks.drift.html import report_page_html
 
         return report_page_html(self, images=images)
