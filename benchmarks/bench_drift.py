@@ -6,6 +6,10 @@ default methods (normalized Wasserstein for numeric columns, Jensen–Shannon fo
 ones above 1,000 rows). Each run happens in its own subprocess so peak memory (max RSS) is the
 tool's own; time covers reading and comparing, not importing.
 
+Beside it, the *whole process* a user waits for: ``mlops-nb drift REF CUR --json`` and
+``... --json --html`` (interpreter start, imports, reading, comparing, writing; best of
+``--repeat``), and an Evidently script that runs the preset and saves its HTML.
+
 Usage (serialise heavy runs on the shared machine)::
 
     flock /tmp/mlops-bench.lock .venv/bin/python benchmarks/bench_drift.py \\
@@ -16,12 +20,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from wholeprocess import OURS_ENV, PEER_ENV, time_command  # noqa: E402
+
 DATA = ROOT / "benchmarks" / "data"
 OURS_PYTHON = ROOT / ".venv" / "bin" / "python"
 EVIDENTLY_PYTHON = ROOT / ".venv-bench" / "bin" / "python"
@@ -60,6 +67,50 @@ print(json.dumps({"seconds": seconds,
 """
 
 
+EVIDENTLY_HTML = """
+import sys, warnings
+warnings.simplefilter("ignore")
+import pandas as pd
+from evidently import Report
+from evidently.presets import DataDriftPreset
+reference, current = pd.read_parquet(sys.argv[1]), pd.read_parquet(sys.argv[2])
+Report([DataDriftPreset()]).run(current, reference).save_html(sys.argv[3])
+"""
+
+
+def whole_process(reference: Path, current: Path, *, repeat: int, peer: bool) -> dict[str, float]:
+    """Seconds of each whole command: ours --json, ours --json --html, Evidently to HTML."""
+    cli = str(ROOT / ".venv" / "bin" / "mlops-nb")
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder)
+        json_only = [cli, "drift", str(reference), str(current), "--json", str(out / "d.json")]
+        html = [*json_only, "--html", str(out / "d.html")]
+        times = {
+            "json": time_command(json_only, repeat=repeat, ok_codes=(0, 1)),
+            "json_html": time_command(html, repeat=repeat, ok_codes=(0, 1)),
+        }
+        if peer:
+            argv = [str(EVIDENTLY_PYTHON), "-c", EVIDENTLY_HTML, str(reference), str(current)]
+            times["evidently_html"] = time_command(
+                [*argv, str(out / "evidently.html")], repeat=1, env=PEER_ENV
+            )
+    return times
+
+
+def whole_process_line(times: dict[str, float]) -> str:
+    """One printable line of whole-process times and the --html overhead ratio."""
+    line = (
+        f"  whole process: --json {times['json']:.2f} s, --json --html {times['json_html']:.2f} s"
+        f" ({times['json_html'] / times['json']:.2f}x; bound 1.2x)"
+    )
+    if "evidently_html" in times:
+        line += (
+            f" | evidently to HTML {times['evidently_html']:.2f} s"
+            f" ({times['evidently_html'] / times['json_html']:.1f}x slower)"
+        )
+    return line
+
+
 def data_files(rows: int) -> tuple[Path, Path]:
     """Generate (once) and return the reference and current Parquet files for ``rows``."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -76,7 +127,7 @@ def data_files(rows: int) -> tuple[Path, Path]:
 
 def run(python: Path, code: str, reference: Path, current: Path) -> dict[str, object]:
     """Run ``code`` in a fresh interpreter and return the JSON it prints."""
-    env = {**os.environ, "DO_NOT_TRACK": "1", "EVIDENTLY_DISABLE_TELEMETRY": "1"}
+    env = OURS_ENV if python == OURS_PYTHON else PEER_ENV
     done = subprocess.run(
         [str(python), "-c", code, str(reference), str(current)],
         capture_output=True,
@@ -106,6 +157,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--evidently-max-rows", type=int, default=1_000_000)
     parser.add_argument("--out", type=Path, help="also write the results as JSON")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each whole command")
     args = parser.parse_args()
     results = []
     for rows in args.rows:
@@ -118,8 +170,15 @@ def main() -> None:
             entry["speedup"] = theirs["seconds"] / ours["seconds"]  # type: ignore[operator]
             entry["memory_ratio"] = ours["peak_mb"] / theirs["peak_mb"]
             entry["agreement"] = agreement(ours, theirs)
+        entry["whole_process"] = whole_process(
+            reference,
+            current,
+            repeat=args.repeat,
+            peer=rows <= args.evidently_max_rows and EVIDENTLY_PYTHON.exists(),
+        )
         results.append(entry)
         print(summary_line(entry), flush=True)
+        print(whole_process_line(entry["whole_process"]), flush=True)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         for entry in results:

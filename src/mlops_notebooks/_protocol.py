@@ -74,7 +74,9 @@ class Result:
         return frame_to_html(self.to_polars())
 
     def _repr_html_(self) -> str:
-        return f"<div class='mlops-result'>{self._html_body()}</div>"
+        from mlops_notebooks._render import fragment
+
+        return fragment(self._html_body())
 
     def _provenance(self) -> list[dict[str, Any]]:
         """Provenance records of the data behind the result, shown in the report header."""

@@ -1,96 +1,60 @@
-"""HTML rendering shared by every result's `_repr_html_`: escaped tables, truncated texts, images.
+"""Rendering shared by every result: the JSON encoder, HTML pages and tables, figures.
 
-Every value and every column name goes through :func:`html.escape`: data and texts are user
-content and may contain markup or scripts.
+The HTML parts live in :mod:`mlops_notebooks._html` (one stylesheet, one table renderer, SVG
+charts, the page with its header and contents) and are re-exported here. Every value and every
+column name goes through :func:`html.escape`: data and texts are user content and may contain
+markup or scripts.
 """
 
 from __future__ import annotations
 
 import base64
-import html
+import enum
 import io
 import json
 import math
+import os
 import sys
 from typing import Any
 
 import numpy as np
 import polars as pl
 
+from mlops_notebooks._html.page import facts, figure, fragment, page, paragraph, section, tiles
+from mlops_notebooks._html.tables import (
+    MAX_HTML_ROWS,
+    MAX_TEXT_CHARS,
+    format_number,
+    frame_to_html,
+    truncate,
+)
+
 __all__ = [
+    "MAX_HTML_ROWS",
+    "MAX_TEXT_CHARS",
     "dumps",
+    "facts",
+    "figure",
     "figure_to_img_tag",
+    "format_number",
+    "fragment",
     "frame_to_html",
     "jsonable",
     "page",
     "paragraph",
     "section",
+    "tiles",
     "truncate",
 ]
-
-MAX_HTML_ROWS = 30
-MAX_TEXT_CHARS = 300
-
-
-def truncate(text: str, limit: int = MAX_TEXT_CHARS) -> str:
-    """``text`` cut to ``limit`` characters with an ellipsis."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _cell(value: Any, text_limit: int) -> str:
-    if isinstance(value, float):
-        if math.isnan(value):
-            text = ""
-        elif value.is_integer() and abs(value) >= 1000:
-            text = f"{int(value):,}"
-        else:
-            text = f"{value:.4g}"
-    elif value is None:
-        text = ""
-    elif isinstance(value, str):
-        text = truncate(value, text_limit)
-    else:
-        text = str(value)
-    return html.escape(text)
-
-
-def frame_to_html(
-    frame: pl.DataFrame, max_rows: int = MAX_HTML_ROWS, text_limit: int = MAX_TEXT_CHARS
-) -> str:
-    """``frame`` as an HTML table; every name and value escaped, long texts truncated."""
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{_cell(v, text_limit)}</td>" for v in row) + "</tr>"
-        for row in frame.head(max_rows).iter_rows()
-    )
-    more = (
-        f"<p><em>{frame.height - max_rows:,} more rows not shown</em></p>"
-        if frame.height > max_rows
-        else ""
-    )
-    return (
-        "<table style='text-align:left'>"
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
-    )
-
-
-def section(title: str, body: str) -> str:
-    """A titled block; ``title`` is escaped, ``body`` must already be safe HTML."""
-    return f"<h4>{html.escape(title)}</h4>{body}"
-
-
-def paragraph(text: str) -> str:
-    """An escaped paragraph."""
-    return f"<p>{html.escape(text)}</p>"
 
 
 def figure_to_img_tag(figure: Any) -> str:
     """Encode a matplotlib figure as an inline PNG ``<img>`` tag and close it."""
-    import matplotlib.pyplot as plt
-
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
-    plt.close(figure)
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:  # figures made by pyplot are released; new_figure ones need not be
+        pyplot.close(figure)
     encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
     return f'<img alt="figure" src="data:image/png;base64,{encoded}"/>'
 
@@ -98,45 +62,55 @@ def figure_to_img_tag(figure: Any) -> str:
 def jsonable(value: Any) -> Any:
     """``value`` with numpy scalars, NaN, tuples and dates turned into plain JSON values.
 
-    The one JSON policy of the package: NaN and ±infinity become ``None`` (``null``).
+    The one JSON policy of the package: NaN and ±infinity become ``None`` (``null``); numpy
+    scalars and arrays become Python numbers and lists; dates and times become ISO 8601
+    strings; tuples and sets become lists; polars frames become lists of row objects; paths
+    become strings and enumerations their values.
+
+    Examples
+    --------
+    >>> jsonable({"a": float("nan"), "b": (1, 2.5)})
+    {'a': None, 'b': [1, 2.5]}
     """
     if isinstance(value, float) and not math.isfinite(value):
         return None
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, enum.Enum):
+        return jsonable(value.value)
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [jsonable(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return sorted((jsonable(v) for v in value), key=str)
     if isinstance(value, np.ndarray):
         return jsonable(value.tolist())
     if isinstance(value, np.generic):
         return jsonable(value.item())
     if isinstance(value, pl.DataFrame):
         return jsonable(value.to_dicts())
+    if isinstance(value, pl.Series):
+        return jsonable(value.to_list())
     if hasattr(value, "isoformat"):  # datetime, date, time, pandas Timestamp
         return value.isoformat()
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
     return value
 
 
-def dumps(value: Any) -> str:
-    """JSON text of :func:`jsonable` ``(value)``."""
-    return json.dumps(jsonable(value), indent=2, allow_nan=False)
+def dumps(value: Any, *, indent: int | None = 2) -> str:
+    """JSON text of :func:`jsonable` ``(value)``: the one JSON encoder of the package.
 
+    Strict JSON (``allow_nan=False``): NaN and ±infinity are written as ``null``; non-ASCII
+    text is kept as is (UTF-8).
 
-def page(title: str, body: str, *, provenance: list[dict[str, Any]] | None = None) -> str:
-    """A self-contained HTML document: ``title`` (escaped) over ``body`` (already safe HTML).
-
-    ``provenance`` records (source, rows, content hash, …) are listed in the header.
+    Examples
+    --------
+    >>> dumps({"x": float("inf")}, indent=None)
+    '{"x": null}'
     """
-    records = "".join(
-        "<li>" + html.escape(", ".join(f"{k}: {v}" for k, v in record.items())) + "</li>"
-        for record in provenance or []
-    )
-    header = f"<ul class='provenance'>{records}</ul>" if records else ""
-    return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>{html.escape(title)}</title></head>"
-        f"<body><h1>{html.escape(title)}</h1>{header}{body}</body></html>"
-    )
+    return json.dumps(jsonable(value), indent=indent, allow_nan=False, ensure_ascii=False)
 
 
 def new_figure(size: tuple[float, float] = (6, 4)) -> Any:

@@ -46,7 +46,13 @@ def test_summary_json_and_html(data_file, tmp_path, capsys) -> None:  # type: ig
     assert [c["name"] for c in document["columns"]][1:] == ["city", "delay"]
     page = html_path.read_text()
     assert "<script>" not in page and "&lt;script&gt;" in page
-    assert page.count('src="data:image/png;base64,') == 2  # column overview and associations
+    # One SVG chart per column card (two histograms, one bar chart) and the association heatmap;
+    # no matplotlib image.
+    assert page.count("<svg class='mlnb-chart'") == 4
+    assert page.count("aria-label='distribution of") == 2
+    assert "aria-label='most frequent values of city'" in page
+    assert "data:image/png" not in page
+    assert str(data_file) in page and "300 × 3" in page  # provenance header: source and shape
 
 
 def test_missing_file_exits_2(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -120,7 +120,7 @@ def test_non_string_and_unicode_column_names() -> None:
     frame = pd.DataFrame({0: [1.0, 2.0, 3.0], ("a", 1): [1, 2, 3], "température °C": [1, 2, 2]})
     result = profile(frame)
     assert [c.name for c in result.columns] == ["0", "('a', 1)", "température °C"]
-    assert "température °C" in result.to_json(ensure_ascii=False)
+    assert "température °C" in result.to_json()
 
 
 def test_duplicate_column_names_are_a_typed_error() -> None:

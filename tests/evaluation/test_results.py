@@ -33,7 +33,12 @@ def test_binary_report_outputs(rng, tmp_path):
         assert isinstance(figure, Figure)
         assert figure.axes and figure.axes[0].has_data()
     path = report.save_html(tmp_path / "report.html")
-    assert path.read_text().count("<img") == len(report.available_plots())
+    page = path.read_text()
+    # The headline metrics are an SVG chart with one dot per metric; the other views are PNGs.
+    assert page.count("<img") == len(report.available_plots()) - 1
+    chart = page[page.index("aria-label='headline metrics'") :]
+    chart = chart[: chart.index("</svg>")]
+    assert chart.count("<circle") == report.metrics.height
 
 
 def test_regression_report_plots(rng):

@@ -189,19 +189,23 @@ class Catalog:
         return {"path": str(self.path), "datasets": [e.to_dict() for e in self.entries.values()]}
 
     def _repr_html_(self) -> str:
-        rows = "".join(
-            "<tr>"
-            + "".join(
-                f"<td>{html.escape(str(v))}</td>"
-                for v in (e.name, e.layer, e.masked_source, e.description)
-            )
-            + "</tr>"
-            for e in self.entries.values()
+        import polars as pl
+
+        from mlops_notebooks._render import fragment, frame_to_html
+
+        entries = list(self.entries.values())
+        table = pl.DataFrame(
+            {
+                "name": [e.name for e in entries],
+                "layer": [e.layer for e in entries],
+                "source": [str(e.masked_source) for e in entries],
+                "description": [str(e.description or "") for e in entries],
+            },
+            schema={c: pl.String for c in ("name", "layer", "source", "description")},
         )
-        return (
+        return fragment(
             f"<p><b>Data catalog</b> <code>{html.escape(str(self.path))}</code></p>"
-            "<table><thead><tr><th>name</th><th>layer</th><th>source</th>"
-            f"<th>description</th></tr></thead><tbody>{rows}</tbody></table>"
+            + frame_to_html(table, max_rows=1000)
         )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import html
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -72,7 +71,9 @@ class Provenance:
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """:meth:`to_dict` as JSON text."""
-        return json.dumps(self.to_dict(), indent=indent)
+        from mlops_notebooks._render import dumps
+
+        return dumps(self.to_dict(), indent=indent)
 
     def to_frame(self) -> Any:
         """One row per field (``field``, ``value``) as a pandas DataFrame."""
@@ -98,13 +99,15 @@ class Provenance:
         ]
         return [(k, str(v)) for k, v in pairs if v]
 
+    def _html_body(self) -> str:
+        from mlops_notebooks._render import facts
+
+        return f"<div class='mlnb-source'>{facts(self.summary())}</div>"
+
     def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
-            f"<td style='text-align:left'><code>{html.escape(v)}</code></td></tr>"
-            for k, v in self.summary()
-        )
-        return f"<table class='mlops-provenance'>{rows}</table>"
+        from mlops_notebooks._render import fragment
+
+        return fragment(self._html_body())
 
 
 @dataclass(frozen=True, eq=False)  # frames do not compare to one bool
@@ -136,24 +139,16 @@ class Dataset:
 
     def _repr_html_(self) -> str:
         from mlops_notebooks._frames import to_polars
+        from mlops_notebooks._render import fragment, frame_to_html
 
         head = to_polars(self.frame.head(_HEAD_ROWS), name="frame")
-        header = "".join(f"<th>{html.escape(str(c))}</th>" for c in head.columns)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>"
-            for row in head.iter_rows()
-        )
         title = html.escape(self.provenance.catalog_name or self.provenance.ref)
-        return (
-            f"<div class='mlops-dataset'><p><b>Dataset</b> <code>{title}</code></p>"
-            f"{self.provenance._repr_html_()}"
+        return fragment(
+            f"<p><b>Dataset</b> <code>{title}</code></p>"
+            f"{self.provenance._html_body()}"
             f"<p>First {len(head)} rows:</p>"
-            f"<table><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table></div>"
+            f"{frame_to_html(head, max_rows=_HEAD_ROWS)}"
         )
-
-
-def _cell(value: Any) -> str:
-    return "" if value is None else str(value)
 
 
 def provenance_table(*datasets: Dataset) -> Any:

@@ -1,42 +1,37 @@
-"""HTML rendering of drift results: a notebook table and a standalone page for ``--html``."""
+"""HTML of drift results: the notebook display and the standalone page of ``--html``.
+
+Charts are inline SVG drawn from the column summaries the comparison already holds (shared
+bins, reference and current side by side): no matplotlib, so the page costs milliseconds.
+Every column name and value is escaped; the page embeds no script.
+"""
 
 from __future__ import annotations
 
-import base64
 import html
-import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from mlops_notebooks._html import svg
+from mlops_notebooks._html.page import facts, figure, fragment, page, paragraph, section, tiles
+from mlops_notebooks._html.page import verdict as verdict_box
+from mlops_notebooks._html.style import CURRENT_COLOR, REFERENCE_COLOR
+from mlops_notebooks._html.tables import format_number, frame_to_html, truncate
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from mlops_notebooks.drift.report import ColumnDrift, DriftReport
 
-__all__ = ["report_page_html", "report_table_html"]
+__all__ = ["report_body", "report_page_html", "report_table_html"]
 
-_STYLE = (
-    "<style>.mlops-drift td,.mlops-drift th{padding:2px 8px;text-align:left}"
-    ".mlops-drift tr.drift td{background:#fde0dc}</style>"
+TITLE = "Data drift report"
+DESCRIPTION = (
+    "Column by column comparison of the current data with the reference data: the method and "
+    "threshold each column used, whether it drifted, and both distributions."
 )
-
-
-def _number(value: float | None, digits: int = 4) -> str:
-    return "" if value is None else html.escape(f"{value:.{digits}g}")
-
-
-def _row(result: ColumnDrift) -> str:
-    cells = (
-        html.escape(result.column),
-        html.escape(result.kind),
-        html.escape(result.role),
-        html.escape(result.method or ""),
-        _number(result.statistic),
-        _number(result.p_value),
-        _number(result.threshold),
-        "yes" if result.drift else "no",
-        f"{result.missing_share_reference:.1%} → {result.missing_share_current:.1%}",
-        html.escape(_category_note(result)),
-    )
-    css = " class='drift'" if result.drift else ""
-    return f"<tr{css}>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+# Bins (numeric) or categories shown per distribution chart.
+MAX_POINTS = 30
+# Notes (new and vanished categories) are cut to this many characters; the JSON has them all.
+NOTE_CHARS = 160
 
 
 def _category_note(result: ColumnDrift) -> str:
@@ -48,66 +43,192 @@ def _category_note(result: ColumnDrift) -> str:
     return "; ".join(parts)
 
 
+def columns_frame(report: DriftReport) -> pl.DataFrame:
+    """One row per column, most drifted first, as shown in the reports."""
+    import polars as pl
+
+    ranked = report.ranked()
+    return pl.DataFrame(
+        {
+            "column": [r.column for r in ranked],
+            "kind": [r.kind for r in ranked],
+            "role": [r.role for r in ranked],
+            "method": [r.method or "" for r in ranked],
+            "statistic": [r.statistic for r in ranked],
+            "p-value": [r.p_value for r in ranked],
+            "threshold": [r.threshold for r in ranked],
+            "drift": [r.drift for r in ranked],
+            "missing (ref → cur)": [
+                f"{r.missing_share_reference:.1%} → {r.missing_share_current:.1%}" for r in ranked
+            ],
+            "notes": [_category_note(r) for r in ranked],
+        },
+        schema_overrides={"statistic": pl.Float64, "p-value": pl.Float64, "threshold": pl.Float64},
+    )
+
+
+def _only_in(report: DriftReport) -> str:
+    if not (report.only_in_reference or report.only_in_current):
+        return ""
+    return paragraph(
+        "Not compared — only in reference: "
+        + (", ".join(report.only_in_reference) or "—")
+        + "; only in current: "
+        + (", ".join(report.only_in_current) or "—"),
+        css="mlnb-note",
+    )
+
+
 def report_table_html(report: DriftReport) -> str:
-    """The verdict and one table row per column, most drifted first (every value escaped)."""
-    head = (
-        "column",
-        "kind",
-        "role",
-        "method",
-        "statistic",
-        "p-value",
-        "threshold",
-        "drift",
-        "missing (ref → cur)",
-        "notes",
-    )
-    header = "".join(f"<th>{h}</th>" for h in head)
-    rows = "".join(_row(r) for r in report.ranked())
-    verdict = html.escape(report.summary_line())
-    extra = ""
-    if report.only_in_reference or report.only_in_current:
-        extra = (
-            "<p>only in reference: "
-            + html.escape(", ".join(report.only_in_reference) or "—")
-            + "; only in current: "
-            + html.escape(", ".join(report.only_in_current) or "—")
-            + "</p>"
+    """What a notebook shows: the verdict and one row per column, most drifted first."""
+    body = (
+        verdict_box(report.summary_line(), bad=report.dataset_drift)
+        + paragraph(
+            f"{report.reference_rows:,} reference rows, {report.current_rows:,} current rows",
+            css="mlnb-note",
         )
+        + _only_in(report)
+        + frame_to_html(columns_frame(report), 100, NOTE_CHARS, flag="drift")
+    )
+    return fragment(body)
+
+
+def _summary(report: DriftReport) -> str:
     return (
-        f"{_STYLE}<div class='mlops-drift'><p><b>{verdict}</b> "
-        f"({report.reference_rows:,} reference rows, {report.current_rows:,} current rows)</p>"
-        f"{extra}<table class='mlops-drift'><tr>{header}</tr>{rows}</table></div>"
+        verdict_box(report.summary_line(), bad=report.dataset_drift)
+        + tiles(
+            [
+                ("columns compared", report.number_of_columns),
+                ("drifted columns", len(report.drifted_columns)),
+                ("share drifted", f"{report.share_of_drifted_columns:.1%}"),
+                ("data-set threshold", f"{report.drift_share:.0%}"),
+                ("reference rows", report.reference_rows),
+                ("current rows", report.current_rows),
+            ]
+        )
+        + paragraph(
+            "p-value corrected for multiple testing: " + (report.correction or "no"),
+            css="mlnb-note",
+        )
+        + _only_in(report)
     )
 
 
-def _figure_png(figure: object) -> str:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=90, bbox_inches="tight")  # type: ignore[attr-defined]
-    import matplotlib.pyplot as plt
+def _ranked(report: DriftReport) -> str:
+    from mlops_notebooks.drift.report import _drift_strength
 
-    plt.close(figure)  # type: ignore[arg-type]
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
+    ranked = [r for r in report.ranked() if r.statistic is not None]
+    if not ranked:
+        return paragraph("No column could be compared.", css="mlnb-note")
+    chart = svg.ranked_chart(
+        [f"{r.column} ({r.method})" for r in ranked],
+        [_drift_strength(r) for r in ranked],
+        [r.drift for r in ranked],
+    )
+    return figure(
+        chart,
+        "Each column's statistic relative to its threshold (p-value tests: log10 p / log10 "
+        "threshold; distances: statistic / threshold); 1 or more means drift; capped at 10.",
+    )
+
+
+def _legend() -> str:
+    return (
+        f"<p class='mlnb-legend'><i style='background:{REFERENCE_COLOR}'></i>reference"
+        f"<i style='background:{CURRENT_COLOR}'></i>current</p>"
+    )
+
+
+def _distribution_card(result: ColumnDrift) -> str:
+    from mlops_notebooks.drift.plots import _common_bins
+
+    if result.reference is None or result.current is None:
+        return ""
+    points, ref_share, cur_share = _common_bins(result.reference, result.current, MAX_POINTS)
+    labels = [p if isinstance(p, str) else format_number(float(p)) for p in points.tolist()]
+    chart = svg.overlay_chart(
+        labels,
+        ref_share.tolist(),
+        cur_share.tolist(),
+        width=300,
+        height=96,
+        label=f"distributions of {result.column}",
+    )
+    badge = (
+        "<span class='mlnb-badge bad'>drift</span>"
+        if result.drift
+        else "<span class='mlnb-badge ok'>no drift</span>"
+    )
+    items: list[tuple[str, Any]] = [
+        ("method", result.method),
+        ("statistic", result.statistic),
+        ("p-value", result.p_value),
+        ("threshold", result.threshold),
+        (
+            "missing",
+            f"{result.missing_share_reference:.1%} → {result.missing_share_current:.1%}",
+        ),
+    ]
+    if result.reference.is_numeric:
+        items.append(
+            (
+                "mean",
+                f"{format_number(result.reference.mean)} → {format_number(result.current.mean)}",
+            )
+        )
+    note = truncate(_category_note(result), NOTE_CHARS)
+    return (
+        f"<article class='mlnb-card'><h3>{html.escape(result.column)}</h3>"
+        f"<span class='mlnb-badge'>{html.escape(result.kind)}</span>{badge}"
+        f"{figure(chart)}{facts(items)}"
+        + (paragraph(note, css="mlnb-note") if note else "")
+        + "</article>"
+    )
+
+
+def _distributions(report: DriftReport) -> str:
+    cards = "".join(_distribution_card(r) for r in report.ranked())
+    if not cards:
+        return paragraph("No distribution to show.", css="mlnb-note")
+    return _legend() + f"<div class='mlnb-cards'>{cards}</div>"
+
+
+def report_body(report: DriftReport, *, charts: bool = True) -> str:
+    """The report's sections: summary, ranked chart, column table, distributions, performance."""
+    parts = [section("Summary", _summary(report))]
+    if charts:
+        parts.append(section("Drift by column", _ranked(report)))
+    parts.append(
+        section("Columns", frame_to_html(columns_frame(report), 1000, NOTE_CHARS, flag="drift"))
+    )
+    if charts:
+        parts.append(section("Distributions", _distributions(report)))
+    if report.performance is not None:
+        parts.append(section("Performance change", report.performance._html_body()))
+    return "".join(parts)
+
+
+def _provenance(report: DriftReport) -> list[dict[str, Any]]:
+    records = []
+    for role, record in (
+        ("reference", report.reference_provenance),
+        ("current", report.current_provenance),
+    ):
+        if record:
+            records.append({"role": role, **record})
+        else:
+            records.append({"role": role, "source": "passed in memory", "rows": None})
+    for record, rows in zip(records, (report.reference_rows, report.current_rows), strict=True):
+        if record.get("rows") is None:
+            record["rows"] = rows
+    return records
 
 
 def report_page_html(report: DriftReport, *, images: bool = True) -> str:
-    """A standalone HTML page: verdict, table, and static PNG charts embedded inline."""
-    body = report_table_html(report)
-    if images:
-        from mlops_notebooks.drift.plots import new_figure
-
-        figure, ax = new_figure()
-        report.plot(ax=ax)
-        body += f"<h3>Drift by column</h3><img src='data:image/png;base64,{_figure_png(figure)}'/>"
-        if report.drifted_columns:
-            distributions = report.plot_distributions(top=6)
-            body += (
-                "<h3>Most drifted columns</h3>"
-                f"<img src='data:image/png;base64,{_figure_png(distributions)}'/>"
-            )
-    if report.performance is not None:
-        body += "<h3>Performance change</h3>" + report.performance._repr_html_()
-    return (
-        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Data drift report</title>"
-        f"</head><body><h2>Data drift report</h2>{body}</body></html>"
+    """The standalone report page (``images=False`` leaves out the charts)."""
+    return page(
+        TITLE,
+        report_body(report, charts=images),
+        provenance=_provenance(report),
+        description=DESCRIPTION,
     )

@@ -8,7 +8,6 @@ near 0.5 means the data sets are indistinguishable; the features it relies on ar
 from __future__ import annotations
 
 import html
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -114,19 +113,27 @@ class DomainClassifierDrift:
 
     def to_json(self) -> str:
         """:meth:`to_dict` as JSON text."""
-        return json.dumps(self.to_dict(), indent=2)
+        from mlops_notebooks._render import dumps
+
+        return dumps(self.to_dict())
 
     def _repr_html_(self) -> str:
         verdict = "drift" if self.drift else "no drift"
-        rows = "".join(
-            f"<tr><td>{html.escape(name)}</td><td>{mean:.4f}</td><td>{std:.4f}</td></tr>"
-            for name, mean, std in self.importances[:15]
+        import polars as pl
+
+        from mlops_notebooks._render import fragment, frame_to_html
+
+        importances = pl.DataFrame(
+            [(name, float(mean), float(std)) for name, mean, std in self.importances[:15]],
+            schema=["feature", "AUC drop when permuted", "std"],
+            orient="row",
         )
-        return (
-            f"<p><b>Domain classifier: {verdict}</b> — ROC AUC {self.auc:.3f} "
-            f"(95% {self.auc_low:.3f}–{self.auc_high:.3f}; threshold {self.threshold:.2f})</p>"
-            "<table><tr><th>feature</th><th>AUC drop when permuted</th><th>std</th></tr>"
-            f"{rows}</table>"
+        line = (
+            f"Domain classifier: {verdict} — ROC AUC {self.auc:.3f} "
+            f"(95% {self.auc_low:.3f}–{self.auc_high:.3f}; threshold {self.threshold:.2f})"
+        )
+        return fragment(
+            f"<p><b>{html.escape(line)}</b></p>" + frame_to_html(importances, max_rows=15)
         )
 
     def plot(self, ax: Axes | None = None, *, top: int = 15) -> Figure:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -56,8 +54,10 @@ class PerformanceChange:
         }
 
     def to_json(self) -> str:
-        """:meth:`to_dict` as JSON text."""
-        return json.dumps(self.to_dict(), indent=2)
+        """:meth:`to_dict` as JSON text (NaN and infinities become ``null``)."""
+        from mlops_notebooks._render import dumps
+
+        return dumps(self.to_dict())
 
     def to_frame(self) -> pd.DataFrame:
         """One row per metric: reference, current, change."""
@@ -70,14 +70,19 @@ class PerformanceChange:
         ]
         return pd.DataFrame(rows, columns=["metric", "reference", "current", "change"])
 
-    def _repr_html_(self) -> str:
-        cells = "".join(
-            f"<tr><td>{html.escape(str(r.metric))}</td><td>{r.reference:.4f}</td>"
-            f"<td>{r.current:.4f}</td><td>{r.change:+.4f}</td></tr>"
-            for r in self.to_frame().itertuples()
+    def _html_body(self) -> str:
+        from mlops_notebooks._render import frame_to_html, paragraph
+
+        note = (
+            f"{self.task}: {self.rows_reference:,} reference rows, "
+            f"{self.rows_current:,} current rows with a label and a prediction"
         )
-        head = "<tr><th>metric</th><th>reference</th><th>current</th><th>change</th></tr>"
-        return f"<table class='mlops-performance'>{head}{cells}</table>"
+        return paragraph(note, css="mlnb-note") + frame_to_html(self.to_frame())
+
+    def _repr_html_(self) -> str:
+        from mlops_notebooks._render import fragment
+
+        return fragment(self._html_body())
 
 
 def performance_change(

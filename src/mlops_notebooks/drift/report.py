@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -192,10 +191,10 @@ class DriftReport:
         }
 
     def to_json(self, *, summaries: bool = False, indent: int = 2) -> str:
-        """:meth:`to_dict` as JSON text (strict JSON: no NaN)."""
-        return json.dumps(
-            self.to_dict(summaries=summaries), indent=indent, allow_nan=False, default=str
-        )
+        """:meth:`to_dict` as JSON text (strict JSON: NaN and infinities become ``null``)."""
+        from mlops_notebooks._render import dumps
+
+        return dumps(self.to_dict(summaries=summaries), indent=indent)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per column, most drifted first."""
@@ -233,8 +232,22 @@ class DriftReport:
 
         return report_table_html(self)
 
+    def _html_body(self) -> str:
+        from mlops_notebooks.drift.html import report_body
+
+        return report_body(self)
+
+    def _provenance(self) -> list[dict[str, Any]]:
+        from mlops_notebooks.drift.html import _provenance
+
+        return _provenance(self)
+
     def to_html(self, *, images: bool = True) -> str:
-        """A standalone HTML page: verdict, table and (optionally) the ranked bar chart."""
+        """A standalone HTML page with the shared look (charts are inline SVG).
+
+        It holds a header with both data sets' provenance, the verdict, the ranked chart, the
+        column table and each column's reference and current distributions.
+        """
         from mlops_notebooks.drift.html import report_page_html
 
         return report_page_html(self, images=images)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -135,7 +133,9 @@ class WindowedDrift:
 
     def to_json(self) -> str:
         """:meth:`to_dict` as JSON text."""
-        return json.dumps(self.to_dict(), indent=2, allow_nan=False)
+        from mlops_notebooks._render import dumps
+
+        return dumps(self.to_dict())
 
     def plot(self, ax: Axes | None = None) -> Figure:
         """Heatmap of columns × windows (see :func:`mlops_notebooks.drift.plots.plot_heatmap`)."""
@@ -145,18 +145,20 @@ class WindowedDrift:
 
     def _repr_html_(self) -> str:
         drifted = int(self.dataset_drift.sum())
-        rows = "".join(
-            f"<tr><td>{html.escape(c)}</td><td>{html.escape(m)}</td>"
-            f"<td>{html.escape(w or 'never')}</td><td>{int(self.drift[i].sum())}</td></tr>"
-            for i, (c, m, w) in enumerate(
-                zip(self.columns, self.methods, self.first_drift.values(), strict=True)
-            )
+        import polars as pl
+
+        from mlops_notebooks._render import fragment, frame_to_html, paragraph
+
+        table = pl.DataFrame(
+            {
+                "column": list(self.columns),
+                "method": list(self.methods),
+                "first drifted window": [w or "never" for w in self.first_drift.values()],
+                "drifted windows": [int(self.drift[i].sum()) for i in range(len(self.columns))],
+            }
         )
-        return (
-            f"<p>{len(self.windows)} windows; {drifted} with dataset drift.</p>"
-            "<table><tr><th>column</th><th>method</th><th>first drifted window</th>"
-            f"<th>drifted windows</th></tr>{rows}</table>"
-        )
+        summary = paragraph(f"{len(self.windows)} windows; {drifted} with dataset drift.")
+        return fragment(summary + frame_to_html(table, max_rows=100))
 
 
 def drift_over_time(

@@ -15,7 +15,6 @@ Boolean columns count as categorical. Identifier, text and datetime columns are 
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -173,6 +172,11 @@ class CorrelationReport:
         """One square matrix over all columns: Pearson, η or Cramér's V by the pair's kinds."""
         import pandas as pd
 
+        names, full = self.association_matrix()
+        return pd.DataFrame(full, index=names, columns=names)
+
+    def association_matrix(self) -> tuple[list[str], np.ndarray]:
+        """The column names and the square matrix of :meth:`associations`, without pandas."""
         names = list(self.numeric_columns) + list(self.categorical_columns)
         p = len(self.numeric_columns)
         full = np.full((len(names), len(names)), np.nan)
@@ -181,7 +185,7 @@ class CorrelationReport:
         full[:p, p:] = self.correlation_ratio
         full[p:, :p] = self.correlation_ratio.T
         np.fill_diagonal(full, 1.0)
-        return pd.DataFrame(full, index=names, columns=names)
+        return names, full
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: the matrices as nested lists (NaN as ``None``) and the settings."""
@@ -202,13 +206,15 @@ class CorrelationReport:
 
     def to_json(self, **kwargs: Any) -> str:
         """:meth:`to_dict` as a JSON string."""
-        return json.dumps(self.to_dict(), **kwargs)
+        from mlops_notebooks._render import dumps
+
+        return dumps(self.to_dict(), **kwargs)
 
     def _repr_html_(self) -> str:
-        from mlops_notebooks.eda.html import frame_table
+        from mlops_notebooks._render import fragment, frame_to_html
 
         caption = f"Top associated pairs ({self.rows:,} of {self.total_rows:,} rows)"
-        return frame_table(self.top_pairs(15), caption=caption)
+        return fragment(frame_to_html(self.top_pairs(15), caption=caption))
 
     def plot(self, method: Method | Literal["associations"] = "associations") -> Figure:
         """Heatmap of one statistic, or of all associations in one matrix."""

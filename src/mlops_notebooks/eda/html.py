@@ -1,147 +1,287 @@
-"""HTML rendering of EDA results: notebook fragments and a standalone report.
+"""HTML of a data profile: the notebook display and the standalone report.
 
-Every column name and value passes through :func:`html.escape`; the report embeds no script.
+The report is drawn from the profile's summaries alone: a histogram per numeric column from
+its 101-point percentile sketch, bars of the most frequent values per categorical column, the
+association matrix as an SVG heatmap. No matplotlib, so writing it takes milliseconds.
+Every column name and value is escaped; the page embeds no script.
 """
 
 from __future__ import annotations
 
-import html
-import math
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from mlops_notebooks._html import svg
+from mlops_notebooks._html.page import facts, figure, fragment, page, paragraph, section, tiles
+from mlops_notebooks._html.tables import format_number, frame_to_html
+
 if TYPE_CHECKING:
+    from mlops_notebooks.eda.profiling import DataProfile
+    from mlops_notebooks.eda.summaries import ColumnProfile, NumericSummary
+
+__all__ = ["profile_body", "profile_document", "profile_fragment"]
+
+TITLE = "Data profile"
+DESCRIPTION = (
+    "Per-column statistics, distributions, data-quality warnings and pairwise associations "
+    "of one data set."
+)
+HISTOGRAM_BINS = 24
+TOP_VALUES = 8
+# Columns of the overview table (all statistics are in the cards and the JSON).
+_TABLE_COLUMNS = (
+    "name",
+    "kind",
+    "dtype",
+    "missing_share",
+    "distinct",
+    "mean",
+    "std",
+    "min",
+    "p50",
+    "max",
+    "top_value",
+    "top_count",
+)
+_NUMERIC_FACTS = (
+    ("mean", "mean"),
+    ("std", "std"),
+    ("min", "min"),
+    ("median", "p50"),
+    ("max", "max"),
+)
+_TABLE_LABELS = {
+    "name": "column",
+    "missing_share": "missing",
+    "p50": "median",
+    "top_value": "top value",
+    "top_count": "top count",
+}
+
+
+def _overview(report: DataProfile) -> str:
+    overview = report.overview
+    kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(overview.kinds.items()))
+    return tiles(
+        [
+            ("rows", overview.rows),
+            ("columns", overview.columns),
+            ("memory", f"{overview.memory_bytes / 2**20:,.1f} MiB"),
+            ("duplicated rows", f"{overview.duplicate_rows:,} ({overview.duplicate_share:.1%})"),
+            ("warnings", len(report.warnings)),
+        ]
+    ) + paragraph(f"Column kinds: {kinds or '-'}", css="mlnb-note")
+
+
+def _warnings(report: DataProfile) -> str:
+    if not report.warnings:
+        return paragraph("No warnings.", css="mlnb-note")
     import polars as pl
 
-    from mlops_notebooks.eda.profiling import DataProfile
-
-__all__ = ["format_value", "frame_table", "profile_document", "profile_fragment"]
-
-_STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }
-table.mlnb { border-collapse: collapse; font-size: 13px; margin: 0.5em 0 1.5em; }
-table.mlnb th, table.mlnb td { border: 1px solid #ddd; padding: 3px 8px; text-align: right; }
-table.mlnb th { background: #f4f4f4; }
-table.mlnb td:first-child, table.mlnb th:first-child { text-align: left; }
-table.mlnb caption { text-align: left; font-weight: 600; padding: 4px 0; }
-.mlnb-warning { color: #a33; }
-"""
-
-
-def format_value(value: Any) -> str:
-    """A short, escaped text form of one statistic."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "NaN"
-        if math.isinf(value):
-            return "inf" if value > 0 else "-inf"
-        return html.escape(f"{value:.4g}")
-    if isinstance(value, int):
-        return f"{value:,}"
-    return html.escape(str(value))
-
-
-def _table(header: list[str], rows: list[list[Any]], caption: str = "") -> str:
-    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{format_value(v)}</td>" for v in row) + "</tr>" for row in rows
+    frame = pl.DataFrame(
+        {
+            "warning": [w.code for w in report.warnings],
+            "column": [w.column or "(data set)" for w in report.warnings],
+            "detail": [w.message for w in report.warnings],
+            "threshold": [_plain(w.threshold) for w in report.warnings],
+        },
+        schema={
+            "warning": pl.String,
+            "column": pl.String,
+            "detail": pl.String,
+            "threshold": pl.String,
+        },
     )
-    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return f'<table class="mlnb">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return frame_to_html(frame, max_rows=200)
 
 
-def frame_table(frame: pl.DataFrame, *, caption: str = "", max_rows: int = 50) -> str:
-    """An escaped HTML table of the first ``max_rows`` rows of a polars frame."""
-    return _table(frame.columns, [list(r) for r in frame.head(max_rows).iter_rows()], caption)
-
-
-_OVERVIEW_FIELDS = ("name", "kind", "dtype", "missing_share", "distinct")
-_NUMERIC_FIELDS = ("mean", "std", "min", "p25", "p50", "p75", "max", "skewness")
+def _plain(value: Any) -> str:
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return format_number(value)
+    return "" if value is None else str(value)
 
 
 def _columns_table(report: DataProfile) -> str:
-    header = [*_OVERVIEW_FIELDS, *_NUMERIC_FIELDS, "top value"]
-    rows = []
-    for column in report.columns:
-        facts = column.to_dict()
-        numeric = column.numeric.to_dict() if column.numeric else {}
-        top = column.categorical.top(1) if column.categorical else []
-        top_text = f"{top[0][0]} ({top[0][1]:,})" if top else ""
-        rows.append(
-            [facts[f] for f in _OVERVIEW_FIELDS]
-            + [numeric.get(f) for f in _NUMERIC_FIELDS]
-            + [top_text]
+    frame = report.to_frame()
+    chosen = [c for c in _TABLE_COLUMNS if c in frame.columns]
+    table = frame.select(chosen).rename({k: v for k, v in _TABLE_LABELS.items() if k in chosen})
+    return frame_to_html(table, max_rows=500, percent=("missing",))
+
+
+def numeric_histogram(summary: NumericSummary) -> tuple[list[float], list[float], str]:
+    """Bin edges, counts and a note for a numeric column, read off its percentile sketch.
+
+    Integer columns with few distinct values get one bin per value. When the middle 98 % of
+    the values spans under a quarter of the range, the bins cover the 1st to 99th percentile
+    so that a few extreme values do not squash the shape (the note says so).
+    """
+    from mlops_notebooks.eda.summaries import SKETCH_POINTS
+
+    sketch = np.asarray(summary.sketch, dtype=float)
+    count = summary.moments.count
+    if len(sketch) < 2 or count == 0:
+        return [], [], ""
+    low, high = float(sketch[0]), float(sketch[-1])
+    note = "approximate: read from the 101-point percentile sketch"
+    if high <= low:
+        return [low - 0.5, low + 0.5], [float(count)], "constant"
+    integers = bool(np.all(np.mod(sketch, 1.0) == 0.0))
+    if integers and high - low + 1 <= HISTOGRAM_BINS:
+        edges = np.arange(low - 0.5, high + 1.0, 1.0)
+        note = "one bar per value; shares read from the 101-point percentile sketch"
+    else:
+        inner_low, inner_high = float(sketch[1]), float(sketch[99])
+        if inner_high > inner_low and inner_high - inner_low < 0.25 * (high - low):
+            low, high = inner_low, inner_high
+            note += "; showing the 1st to 99th percentile"
+        edges = np.linspace(low, high, HISTOGRAM_BINS + 1)
+    cdf = np.interp(edges, sketch, SKETCH_POINTS)
+    counts = np.clip(np.diff(cdf), 0.0, None) * count
+    return [float(e) for e in edges], [float(c) for c in counts], note
+
+
+def _card_chart(column: ColumnProfile) -> str:
+    if column.numeric is not None:
+        edges, counts, note = numeric_histogram(column.numeric)
+        if counts:
+            chart = svg.histogram(edges, counts, label=f"distribution of {column.name}")
+            return figure(chart, note)
+    if column.categorical is not None and column.categorical.counts:
+        top = column.categorical.top(TOP_VALUES)
+        present = column.count - column.missing
+        chart = svg.bar_chart(
+            [str(value) for value, _ in top],
+            [float(count) for _, count in top],
+            share_of=float(present) or None,
+            label=f"most frequent values of {column.name}",
         )
-    return _table(header, rows, "Columns")
+        shown = sum(count for _, count in top)
+        rest = len(column.categorical.counts) - len(top)
+        caption = f"top {len(top)} values ({shown / max(present, 1):.0%} of rows)"
+        return figure(chart, caption + (f"; {rest:,} more values" if rest > 0 else ""))
+    return ""
 
 
-def _overview_table(report: DataProfile) -> str:
-    overview = report.overview
-    kinds = ", ".join(f"{k}: {v}" for k, v in sorted(overview.kinds.items()))
-    rows: list[list[Any]] = [
-        ["rows", overview.rows],
-        ["columns", overview.columns],
-        ["memory (MiB)", overview.memory_bytes / 2**20],
-        ["duplicated rows", overview.duplicate_rows],
-        ["column kinds", kinds],
+def _card_facts(column: ColumnProfile) -> list[tuple[str, Any]]:
+    items: list[tuple[str, Any]] = [
+        ("missing", f"{column.missing:,} ({column.missing_share:.1%})"),
+        ("distinct", f"{column.distinct:,}" + ("" if column.distinct_exact else " (at least)")),
     ]
-    return _table(["", "value"], rows, "Overview")
+    if column.numeric is not None:
+        stats = column.numeric.to_dict()
+        items += [(label, stats.get(key)) for label, key in _NUMERIC_FACTS]
+        items += [
+            ("zeros", stats["zeros"] or None),
+            ("negatives", stats["negatives"] or None),
+            ("infinite", stats["infinities"] or None),
+            ("outliers (IQR)", stats["iqr_outliers"] or None),
+        ]
+    if column.datetime is not None:
+        moment = column.datetime
+        items += [
+            ("first", moment.minimum),
+            ("last", moment.maximum),
+            ("median step", _duration(moment.median_interval_seconds)),
+            ("largest gap", _duration(moment.largest_gap_seconds)),
+        ]
+    if column.text is not None:
+        text = column.text.to_dict()
+        items += [
+            ("mean length", text["length_mean"]),
+            ("length range", f"{text['length_min']} to {text['length_max']}"),
+            ("mean words", text["words_mean"]),
+        ]
+    if column.mixed_types:
+        items.append(("mixed types", ", ".join(column.mixed_types)))
+    return items
 
 
-def _warnings_table(report: DataProfile) -> str:
-    if not report.warnings:
-        return "<p>No warnings.</p>"
-    rows = [[w.code, w.column or "(data set)", w.message, w.threshold] for w in report.warnings]
-    return _table(["warning", "column", "detail", "threshold"], rows, "Warnings")
+def _duration(seconds: float | None) -> str | None:
+    if seconds is None:
+        return None
+    for unit, size in (("d", 86_400.0), ("h", 3_600.0), ("min", 60.0)):
+        if seconds >= size:
+            return f"{seconds / size:.3g} {unit}"
+    return f"{seconds:.3g} s"
+
+
+def _card(column: ColumnProfile, codes: Sequence[str]) -> str:
+    from html import escape
+
+    badges = f"<span class='mlnb-badge'>{escape(column.kind)}</span>"
+    badges += f"<span class='mlnb-badge'>{escape(column.dtype)}</span>"
+    badges += "".join(f"<span class='mlnb-badge warn'>{escape(code)}</span>" for code in codes)
+    return (
+        f"<article class='mlnb-card'><h3>{escape(column.name)}</h3>{badges}"
+        f"{_card_chart(column)}{facts(_card_facts(column))}</article>"
+    )
+
+
+def _cards(report: DataProfile) -> str:
+    codes: dict[str | None, list[str]] = {}
+    for warning in report.warnings:
+        codes.setdefault(warning.column, []).append(warning.code)
+    cards = "".join(_card(column, codes.get(column.name, [])) for column in report.columns)
+    return f"<div class='mlnb-cards'>{cards}</div>"
+
+
+def _correlations(report: DataProfile, *, charts: bool) -> str:
+    correlations = report.correlations
+    if correlations is None:
+        return ""
+    caption = (
+        f"Strongest pairs ({correlations.rows:,} of {correlations.total_rows:,} rows used); "
+        "Pearson between numbers, correlation ratio η between a number and a category, "
+        "Cramér's V between categories."
+    )
+    parts = []
+    names, matrix = correlations.association_matrix()
+    if charts and len(names) > 1:
+        chart = svg.heatmap(names, matrix.tolist(), label="association matrix")
+        parts.append(figure(chart, "Associations: blue negative, red positive, grey not computed"))
+    parts.append(paragraph(caption, css="mlnb-note"))
+    parts.append(frame_to_html(correlations.top_pairs(15)))
+    return section("Correlations", "".join(parts))
+
+
+def profile_body(report: DataProfile, *, charts: bool = True) -> str:
+    """The report's sections: overview, warnings, columns, per-column cards, correlations."""
+    parts = [
+        section("Overview", _overview(report)),
+        section(f"Warnings ({len(report.warnings)})", _warnings(report)),
+        section("Columns", _columns_table(report)),
+    ]
+    if charts:
+        parts.append(section("Column details", _cards(report)))
+    parts.append(_correlations(report, charts=charts))
+    return "".join(parts)
 
 
 def profile_fragment(report: DataProfile) -> str:
-    """Overview, warnings and the per-column table, for a notebook cell."""
-    parts = [_overview_table(report), _warnings_table(report), _columns_table(report)]
+    """What a notebook shows: overview, warnings, the column table and strongest pairs."""
+    parts = [
+        section("Overview", _overview(report), level=3),
+        section(f"Warnings ({len(report.warnings)})", _warnings(report), level=3),
+        section("Columns", _columns_table(report), level=3),
+    ]
     if report.correlations is not None:
-        parts.append(report.correlations._repr_html_())
-    return f"<div>{''.join(parts)}</div>"
+        parts.append(
+            section(
+                "Strongest associations", frame_to_html(report.correlations.top_pairs(10)), level=3
+            )
+        )
+    return fragment("".join(parts))
 
 
-def _details(report: DataProfile) -> str:
-    sections = []
-    for column in report.columns:
-        rows: list[list[Any]] = [
-            [k, v] for k, v in column.to_dict().items() if not isinstance(v, dict | list)
-        ]
-        for group in ("numeric", "text", "datetime"):
-            rows += [[k, v] for k, v in column.to_dict().get(group, {}).items()]
-        if column.categorical is not None:
-            rows += [[f"top: {value}", count] for value, count in column.categorical.top(10)]
-        sections.append(_table(["statistic", "value"], rows, f"Column {column.name}"))
-    return "".join(sections)
-
-
-def _figures(report: DataProfile) -> str:
-    """The column overview and the association heatmap as inline PNGs (no external files)."""
-    from mlops_notebooks._render import figure_to_img_tag
-
-    images = []
-    if report.columns:
-        images.append(figure_to_img_tag(report.plot()))
-    correlations = report.correlations
-    if correlations is not None and (
-        correlations.numeric_columns or correlations.categorical_columns
-    ):
-        images.append(figure_to_img_tag(correlations.plot()))
-    return "".join(f"<p>{image}</p>" for image in images)
-
-
-def profile_document(report: DataProfile, *, figures: bool = True) -> str:
-    """A standalone HTML page: the fragment, its figures and per-column details. No scripts."""
-    pictures = f"<h2>Figures</h2>{_figures(report)}" if figures else ""
-    return (
-        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
-        "<title>Data profile</title>"
-        f"<style>{_STYLE}</style></head><body><h1>Data profile</h1>"
-        f"{profile_fragment(report)}{pictures}<h2>Column details</h2>{_details(report)}"
-        "</body></html>"
+def profile_document(
+    report: DataProfile,
+    *,
+    figures: bool = True,
+    provenance: Sequence[Mapping[str, Any]] | None = None,
+) -> str:
+    """The standalone report page (``figures=False`` leaves out the charts)."""
+    return page(
+        TITLE, profile_body(report, charts=figures), provenance=provenance, description=DESCRIPTION
     )

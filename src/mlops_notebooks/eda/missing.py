@@ -91,17 +91,20 @@ class MissingValuesReport:
 
     def to_json(self, **kwargs: Any) -> str:
         """:meth:`to_dict` as JSON."""
-        return json.dumps(self.to_dict(), default=str, **kwargs)
+        from mlops_notebooks._render import dumps
+
+        return dumps(self.to_dict(), **kwargs)
 
     def _repr_html_(self) -> str:
         import polars as pl
 
-        from mlops_notebooks.eda.html import frame_table
+        from mlops_notebooks._render import fragment, frame_to_html
 
         flagged = self.associations.filter(pl.col("flagged"))
-        return frame_table(
-            self.per_column.filter(pl.col("missing") > 0), caption="Missing values"
-        ) + frame_table(flagged, caption=f"Missingness associated with (> {self.threshold})")
+        return fragment(
+            frame_to_html(self.per_column.filter(pl.col("missing") > 0), caption="Missing values")
+            + frame_to_html(flagged, caption=f"Missingness associated with (> {self.threshold})")
+        )
 
     def plot(self, kind: Literal["bar", "matrix", "co_missing", "over_time"] = "bar") -> Figure:
         """Draw one view: per-column bars, the row-sample matrix, co-missingness, or over time."""

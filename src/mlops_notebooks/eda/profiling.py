@@ -7,12 +7,12 @@ The work is a handful of polars passes over all columns at once (see
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -103,23 +103,38 @@ class DataProfile:
             "correlations": None if self.correlations is None else self.correlations.to_dict(),
         }
 
-    def to_json(self, **kwargs: Any) -> str:
+    def to_json(self, *, indent: int | None = None) -> str:
         """:meth:`to_dict` as JSON (NaN and infinities written as ``null``)."""
-        return json.dumps(_finite(self.to_dict()), **kwargs)
+        from mlops_notebooks._render import dumps
+
+        return dumps(self.to_dict(), indent=indent)
 
     def save_json(self, path: str | os.PathLike[str]) -> None:
         """Write :meth:`to_json` to ``path`` atomically."""
         write_text_atomic(path, self.to_json(indent=2))
 
-    def to_html(self, *, figures: bool = True) -> str:
-        """A standalone HTML report (every name and value escaped; figures as inline PNGs)."""
+    def to_html(
+        self, *, figures: bool = True, provenance: list[dict[str, Any]] | None = None
+    ) -> str:
+        """A standalone HTML report: header with ``provenance``, contents, column cards.
+
+        Charts are inline SVG drawn from the summaries (``figures=False`` leaves them out);
+        every name and value is escaped.
+        """
         from mlops_notebooks.eda.html import profile_document
 
-        return profile_document(self, figures=figures)
+        return profile_document(self, figures=figures, provenance=provenance)
 
-    def save_html(self, path: str | os.PathLike[str]) -> None:
-        """Write :meth:`to_html` to ``path`` atomically."""
-        write_text_atomic(path, self.to_html())
+    def save_html(
+        self, path: str | os.PathLike[str], *, provenance: list[dict[str, Any]] | None = None
+    ) -> Path:
+        """Write :meth:`to_html` to ``path`` atomically and return the path."""
+        return write_text_atomic(path, self.to_html(provenance=provenance))
+
+    def _html_body(self) -> str:
+        from mlops_notebooks.eda.html import profile_body
+
+        return profile_body(self)
 
     def _repr_html_(self) -> str:
         from mlops_notebooks.eda.html import profile_fragment
@@ -131,16 +146,6 @@ class DataProfile:
         from mlops_notebooks.eda.plots import plot_profile
 
         return plot_profile(self, columns)
-
-
-def _finite(value: Any) -> Any:
-    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
-        return None
-    if isinstance(value, dict):
-        return {key: _finite(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(item) for item in value]
-    return value
 
 
 def profile(

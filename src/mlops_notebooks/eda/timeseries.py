@@ -137,13 +137,25 @@ class TimeSeriesReport:
 
     def to_json(self, **kwargs: Any) -> str:
         """:meth:`to_dict` as JSON."""
-        return json.dumps(self.to_dict(), default=str, **kwargs)
+        from mlops_notebooks._render import dumps
+
+        return dumps(self.to_dict(), **kwargs)
 
     def _repr_html_(self) -> str:
-        from mlops_notebooks.eda.html import _table
+        import polars as pl
 
-        rows = [[key, value] for key, value in self.summary().items()]
-        return _table(["", "value"], rows, caption="Time series")
+        from mlops_notebooks._render import format_number, fragment, frame_to_html
+
+        items = self.summary().items()
+        table = pl.DataFrame(
+            {
+                "": [str(key) for key, _ in items],
+                "value": [
+                    format_number(v) if isinstance(v, int | float) else str(v) for _, v in items
+                ],
+            }
+        )
+        return fragment(frame_to_html(table, max_rows=100, caption="Time series"))
 
     def plot(
         self, kind: Literal["series", "decomposition", "autocorrelation", "groups"] = "series"

@@ -7,7 +7,6 @@ Per-row scores come from :data:`ROW_SCORES`, a registry shared with
 from __future__ import annotations
 
 import html
-import json
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ import polars as pl
 
 from mlops_notebooks._frames import FrameLike, to_polars
 from mlops_notebooks._io import write_text_atomic
-from mlops_notebooks._render import frame_to_html, new_axes, section
+from mlops_notebooks._render import fragment, frame_to_html, new_axes, section
 from mlops_notebooks.errors import InvalidInputError
 
 from ._inputs import ModelOutputs, ProbabilitySpec, prepare_outputs
@@ -110,7 +109,9 @@ class ErrorAnalysis:
         }
 
     def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
-        text = json.dumps(self.to_dict(), indent=2, default=str)
+        from mlops_notebooks._render import dumps
+
+        text = dumps(self.to_dict())
         if path is not None:
             write_text_atomic(path, text)
         return text
@@ -131,18 +132,23 @@ class ErrorAnalysis:
         ax.legend(loc="best")
         return ax.figure
 
-    def _repr_html_(self) -> str:
+    def _sections(self, level: int) -> str:
         title = (
             f"Error analysis: mean {self.score} {self.overall_error:.4g} "
             f"over {self.rows.height:,} rows"
         )
         worst = self.by_feature.sort("lift", descending=True, nulls_last=True).head(15)
         return (
-            f"<div><p><strong>{html.escape(title)}</strong></p>"
-            + section("Worst feature bins and categories", frame_to_html(worst))
-            + section("Largest errors", frame_to_html(self.largest, 10))
-            + "</div>"
+            f"<p><strong>{html.escape(title)}</strong></p>"
+            + section("Worst feature bins and categories", frame_to_html(worst), level=level)
+            + section("Largest errors", frame_to_html(self.largest, 10), level=level)
         )
+
+    def _html_body(self) -> str:
+        return self._sections(2)
+
+    def _repr_html_(self) -> str:
+        return fragment(self._sections(3))
 
 
 def analyze_errors(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +11,7 @@ import numpy as np
 import polars as pl
 
 from mlops_notebooks._io import write_text_atomic
-from mlops_notebooks._render import figure_to_img_tag, frame_to_html, jsonable, section
+from mlops_notebooks._render import dumps, fragment, jsonable, page
 from mlops_notebooks.errors import InvalidInputError
 
 from .calibration import CalibrationCurve
@@ -21,6 +19,7 @@ from .calibration import CalibrationCurve
 __all__ = ["BiasReport", "EvaluationReport", "PlotKind"]
 
 PlotKind = Literal["metrics", "calibration", "thresholds", "confusion", "residuals", "over_time"]
+BIAS_DESCRIPTION = "Model metrics per group, gaps to the best group, and parity differences."
 PLOT_UNAVAILABLE = "plot {kind!r} is not available for this report; available: {available}"
 
 
@@ -105,7 +104,7 @@ class EvaluationReport:
 
     def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
         """Return the report as JSON; also write it atomically to ``path`` when given."""
-        text = json.dumps(self.to_dict(), indent=2, allow_nan=False)
+        text = dumps(self.to_dict())
         if path is not None:
             write_text_atomic(path, text)
         return text
@@ -140,40 +139,21 @@ class EvaluationReport:
             )
         return plots.REPORT_PLOTS[kind](self, ax).figure
 
-    def _summary_html(self) -> str:
-        title = (
-            f"Evaluation ({self.task}) of {self.prediction} against {self.target}: "
-            f"{self.n_rows:,} rows; intervals: {self.confidence:.0%} bootstrap, "
-            f"{self.n_bootstrap} resamples"
-        )
-        parts = [f"<p><strong>{html.escape(title)}</strong></p>", frame_to_html(self.metrics)]
-        if self.per_class is not None:
-            parts.append(section("Per class", frame_to_html(self.per_class)))
-        if self.confusion is not None:
-            matrix = pl.DataFrame(
-                {"true \\ predicted": list(self.classes)}
-                | {c: self.confusion[:, i] for i, c in enumerate(self.classes)}
-            )
-            parts.append(section("Confusion matrix", frame_to_html(matrix)))
-        if self.calibration is not None:
-            ece = self.calibration.expected_calibration_error
-            parts.append(section("Calibration", f"<p>expected calibration error {ece:.4f}</p>"))
-        return "".join(parts)
+    def _html_body(self) -> str:
+        from .html import evaluation_body
+
+        return evaluation_body(self)
 
     def _repr_html_(self) -> str:
-        return f"<div>{self._summary_html()}</div>"
+        from .html import evaluation_body
+
+        return fragment(evaluation_body(self, figures=False, level=3))
 
     def to_html(self, figures: bool = True) -> str:
-        """A standalone HTML page: the tables plus every available plot as an inline PNG."""
-        images = []
-        if figures:
-            for kind in self.available_plots():
-                figure = self.plot(kind)  # type: ignore[arg-type]
-                images.append(section(kind.replace("_", " "), figure_to_img_tag(figure)))
-        return (
-            "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Model evaluation</title>"
-            f"</head><body>{self._summary_html()}{''.join(images)}</body></html>"
-        )
+        """A standalone HTML page: the tables, the metrics chart and every available plot."""
+        from .html import evaluation_page
+
+        return evaluation_page(self, figures=figures)
 
     def save_html(self, path: str | os.PathLike[str]) -> Path:
         """Write :meth:`to_html` atomically to ``path`` and return the path."""
@@ -228,7 +208,7 @@ class BiasReport:
 
     def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
         """JSON text; also written atomically to ``path`` when given."""
-        text = json.dumps(self.to_dict(), indent=2, default=str)
+        text = dumps(self.to_dict())
         if path is not None:
             write_text_atomic(path, text)
         return text
@@ -240,20 +220,18 @@ class BiasReport:
         metric = metric or self.by_group["metric"][0]
         return plot_metric_by_group(self, metric, grouping, ax).figure
 
+    def _html_body(self) -> str:
+        from .html import bias_body
+
+        return bias_body(self)
+
     def _repr_html_(self) -> str:
-        note = (
-            f"Groups of at least {self.min_group_size} rows flagged when their gap to the best "
-            f"such group exceeds {self.threshold:g}; "
-            f"{self.confidence:.0%} bootstrap intervals from fairlearn's MetricFrame."
-        )
-        return (
-            f"<div><p>{html.escape(note)}</p>"
-            + section("Summary", frame_to_html(self.summary))
-            + section(f"Flagged groups ({self.flagged.height})", frame_to_html(self.flagged))
-            + "</div>"
-        )
+        from .html import bias_body
+
+        return fragment(bias_body(self, level=3))
 
     def save_html(self, path: str | os.PathLike[str]) -> Path:
+        """Write a standalone HTML report atomically and return its path."""
         return write_text_atomic(
-            path, f"<!DOCTYPE html><html><body>{self._repr_html_()}</body></html>"
+            path, page("Bias by group", self._html_body(), description=BIAS_DESCRIPTION)
         )

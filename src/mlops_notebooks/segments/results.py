@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,8 +9,19 @@ from typing import Any
 
 import polars as pl
 
+from mlops_notebooks._html import svg
+from mlops_notebooks._html.page import verdict
 from mlops_notebooks._io import write_text_atomic
-from mlops_notebooks._render import frame_to_html, new_axes
+from mlops_notebooks._render import (
+    dumps,
+    figure,
+    fragment,
+    frame_to_html,
+    new_axes,
+    page,
+    paragraph,
+    section,
+)
 
 __all__ = ["SegmentReport"]
 
@@ -76,7 +85,7 @@ class SegmentReport:
 
     def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
         """JSON text; also written atomically to ``path`` when given."""
-        text = json.dumps(self.to_dict(), indent=2)
+        text = dumps(self.to_dict())
         if path is not None:
             write_text_atomic(path, text)
         return text
@@ -99,17 +108,53 @@ class SegmentReport:
         ax.legend(loc="best")
         return ax.figure
 
-    def _repr_html_(self) -> str:
-        summary = (
-            f"{self.segments.height} segments where mean {self.score} is significantly above "
+    def _summary_line(self) -> str:
+        count = self.segments.height
+        return (
+            f"{count} segment{'' if count == 1 else 's'} where mean {self.score} is "
+            "significantly above "
             f"the overall {self.overall_mean:.4g} ({self.n_rows:,} rows, {self.n_tested:,} "
             f"segments tested, {self.correction}-corrected alpha {self.alpha:g}, "
             f"min support {self.min_support:,})"
         )
-        table = frame_to_html(self.segments)
-        return f"<div><p><strong>{html.escape(summary)}</strong></p>{table}</div>"
 
-    def save_html(self, path: str | os.PathLike[str]) -> Path:
-        return write_text_atomic(
-            path, f"<!DOCTYPE html><html><body>{self._repr_html_()}</body></html>"
+    def _chart(self) -> str:
+        frame = self.segments
+        if frame.height == 0:
+            return ""
+        chart = svg.interval_chart(
+            frame["segment"].to_list(),
+            frame["mean_score"].to_list(),
+            frame["ci_low"].to_list(),
+            frame["ci_high"].to_list(),
+            reference=self.overall_mean,
+            flags=[True] * frame.height,
+            width=760,
+            label="mean score per segment",
         )
+        caption = f"Mean {self.score} per segment with its {self.confidence:.0%} interval"
+        return figure(chart, caption + "; dashed: overall mean")
+
+    def _html_body(self) -> str:
+        summary = verdict(self._summary_line(), bad=self.segments.height > 0)
+        features = paragraph("Features searched: " + ", ".join(self.features), css="mlnb-note")
+        return section("Summary", summary + features) + section(
+            "Segments", self._chart() + frame_to_html(self.segments, percent=("share",))
+        )
+
+    def _repr_html_(self) -> str:
+        summary = verdict(self._summary_line(), bad=self.segments.height > 0)
+        return fragment(summary + frame_to_html(self.segments, percent=("share",)))
+
+    def save_html(
+        self, path: str | os.PathLike[str], *, provenance: list[dict[str, Any]] | None = None
+    ) -> Path:
+        """Write a standalone HTML report atomically and return its path.
+
+        ``provenance`` records of the data (source, rows, content hash) go in the header.
+        """
+        description = "The readable segments of the data where a per-row score is worse."
+        text = page(
+            "Problem segments", self._html_body(), provenance=provenance, description=description
+        )
+        return write_text_atomic(path, text)

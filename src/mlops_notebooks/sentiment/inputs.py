@@ -16,7 +16,7 @@ import numpy as np
 import polars as pl
 
 from mlops_notebooks._frames import FrameLike, to_polars
-from mlops_notebooks._render import frame_to_html, paragraph
+from mlops_notebooks._render import fragment, frame_to_html, paragraph
 from mlops_notebooks.errors import InvalidInputError
 
 from ._text import word_count_expression
@@ -169,7 +169,7 @@ class TextPredictions:
             f"{self.n_texts:,} labelled texts; labels {list(self.label_names)}; "
             f"models {list(self.models)}"
         )
-        return f"<div>{paragraph(summary)}{frame_to_html(self.to_frame(), max_rows=5)}</div>"
+        return fragment(paragraph(summary) + frame_to_html(self.to_frame(), max_rows=5))
 
 
 def join_predictions(

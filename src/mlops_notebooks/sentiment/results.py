@@ -16,7 +16,7 @@ import numpy as np
 import polars as pl
 
 from mlops_notebooks._io import write_text_atomic
-from mlops_notebooks._render import dumps, frame_to_html, jsonable, section
+from mlops_notebooks._render import dumps, fragment, frame_to_html, jsonable, section
 
 if TYPE_CHECKING:
     from mlops_notebooks.evaluation import EvaluationReport
@@ -58,12 +58,18 @@ class _Rendered:
             write_text_atomic(path, text)
         return text
 
-    def _repr_html_(self) -> str:
+    def _sections(self, level: int) -> str:
         parts = [f"<p><strong>{_escape(self._title())}</strong></p>"]
         for name, frame in self._tables():
             table = frame_to_html(frame)
-            parts.append(section(name, table) if name else table)
-        return f"<div>{''.join(parts)}</div>"
+            parts.append(section(name, table, level=level) if name else table)
+        return "".join(parts)
+
+    def _html_body(self) -> str:
+        return self._sections(2)
+
+    def _repr_html_(self) -> str:
+        return fragment(self._sections(3))
 
 
 def _escape(text: str) -> str:

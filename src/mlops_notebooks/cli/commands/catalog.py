@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -32,7 +31,9 @@ def handle(args: argparse.Namespace) -> int:
         if args.layer is None or entry.layer == args.layer
     ]
     if args.json:
-        print(json.dumps({"path": str(catalog.path), "datasets": rows}, indent=2))
+        from mlops_notebooks._render import dumps
+
+        print(dumps({"path": str(catalog.path), "datasets": rows}))
         return 0
     columns = ("name", "layer", "source", "description")
     widths = {c: max([len(c), *(len(str(r[c] or "")) for r in rows)]) for c in columns[:-1]}

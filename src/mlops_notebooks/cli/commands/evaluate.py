@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 
@@ -37,9 +36,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     from mlops_notebooks._frames import to_polars
     from mlops_notebooks._io import write_text_atomic
+    from mlops_notebooks._render import dumps
+    from mlops_notebooks.data import load_dataset
     from mlops_notebooks.evaluation import assess_bias, evaluate
+    from mlops_notebooks.evaluation.html import evaluation_page
 
-    frame = to_polars(args.data, name="DATA")
+    dataset = load_dataset(args.data, backend="polars")
+    frame = to_polars(dataset, name="DATA")
     probabilities = args.probabilities
     if probabilities is not None and len(probabilities) == 1:
         probabilities = probabilities[0]
@@ -59,14 +62,11 @@ def handle(args: argparse.Namespace) -> int:
             frame, target=args.target, prediction=args.prediction, groups=args.group, task=args.task
         )
         payload["bias"] = bias.to_dict()
-    text = json.dumps(payload, indent=2, default=str)
     if args.json:
-        write_text_atomic(args.json, text)
+        write_text_atomic(args.json, dumps(payload))
     if args.html:
-        body = report.to_html()
-        if bias is not None:
-            body = body.replace("</body>", f"{bias._repr_html_()}</body>")
-        write_text_atomic(args.html, body)
+        provenance = [dataset.provenance.to_dict()]
+        write_text_atomic(args.html, evaluation_page(report, bias, provenance=provenance))
     print(_metrics_table(report))
     if bias is not None:
         print()

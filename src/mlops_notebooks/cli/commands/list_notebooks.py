@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -20,7 +19,9 @@ def handle(args: argparse.Namespace) -> int:
 
     notebooks = list_notebooks()
     if args.json:
-        print(json.dumps([nb.to_dict() for nb in notebooks], indent=2, default=str))
+        from mlops_notebooks._render import dumps
+
+        print(dumps([nb.to_dict() for nb in notebooks]))
         return 0
     if not notebooks:
         print(f"no notebooks in {notebooks_dir()}")

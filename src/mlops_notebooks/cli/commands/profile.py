@@ -33,15 +33,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def handle(args: argparse.Namespace) -> int:
+    from mlops_notebooks.data import load_dataset
     from mlops_notebooks.eda import profile
 
-    result = profile(args.data, correlations=not args.no_correlations, target=args.target)
+    dataset = load_dataset(args.data, backend="polars")
+    result = profile(dataset, correlations=not args.no_correlations, target=args.target)
     print_summary(result, sys.stdout)
     if args.json:
         result.save_json(args.json)
         print(f"JSON written: {args.json}", file=sys.stderr)
     if args.html:
-        result.save_html(args.html)
+        result.save_html(args.html, provenance=[dataset.provenance.to_dict()])
         print(f"HTML written: {args.html}", file=sys.stderr)
     return 0
 

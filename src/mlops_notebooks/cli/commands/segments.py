@@ -26,18 +26,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--max-level", type=int, default=3, metavar="N")
     parser.add_argument("--alpha", type=float, default=0.05)
     parser.add_argument("--json", metavar="FILE", help="write the segments as JSON")
+    parser.add_argument("--html", metavar="FILE", help="write an HTML report")
     parser.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
+    from mlops_notebooks.data import load_dataset
     from mlops_notebooks.errors import InvalidInputError
     from mlops_notebooks.segments import find_segments
 
     if args.target and not (args.prediction or args.probabilities):
         raise InvalidInputError("--target needs --prediction (or --probabilities)")
     features = [f.strip() for f in args.features.split(",")] if args.features else None
+    dataset = load_dataset(args.data, backend="polars")
     report = find_segments(
-        args.data,
+        dataset,
         score=args.score,
         target=args.target,
         prediction=args.prediction,
@@ -50,6 +53,8 @@ def handle(args: argparse.Namespace) -> int:
     )
     if args.json:
         report.to_json(args.json)
+    if args.html:
+        report.save_html(args.html, provenance=[dataset.provenance.to_dict()])
     print(
         f"{len(report)} significant segments (mean {report.score} overall "
         f"{report.overall_mean:.4g}, {report.n_tested:,} tested)"
