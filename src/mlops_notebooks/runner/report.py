@@ -9,6 +9,8 @@ from mlops_notebooks._io import write_text_atomic
 
 __all__ = ["export_html"]
 
+_TEMPLATES = Path(__file__).parent / "templates"
+
 
 def export_html(
     notebook_path: str | os.PathLike[str],
@@ -30,7 +32,9 @@ def export_html(
     Notes
     -----
     Images are embedded (matplotlib output is already inline PNG), and the page's CSS is
-    inlined, so the file can be mailed or attached to a CI run on its own.
+    inlined, so the file can be mailed or attached to a CI run on its own. The template is
+    JupyterLab's without the scripts it would load from a CDN (require.js, MathJax, Mermaid):
+    the report opens offline and makes no network request.
     """
     import nbformat
     from nbconvert import HTMLExporter
@@ -38,6 +42,8 @@ def export_html(
     notebook = nbformat.read(notebook_path, as_version=4)
     exporter = HTMLExporter(
         template_name="lab",
+        template_file="offline.html.j2",
+        extra_template_paths=[str(_TEMPLATES)],
         embed_images=True,
         exclude_input=no_input,
         exclude_input_prompt=no_input,
