@@ -65,7 +65,8 @@ class StageFailure:
         """The failure in one line."""
         column = f" (column {self.column!r})" if self.column else ""
         lost = f"; {', '.join(self.culprits)} lost it" if self.culprits else ""
-        return f"stage {self.stage!r} failed: {self.exception}: {self.message}{column}{lost}"
+        message = self.message if len(self.message) <= 160 else self.message[:159] + "…"
+        return f"stage {self.stage!r} failed: {self.exception}: {message}{column}{lost}"
 
 
 def parse_exception(log: str) -> tuple[str, str, str]:
