@@ -30,7 +30,11 @@ def test_last_traceback_wins():
 
 
 def test_no_traceback_falls_back_to_dvc_error():
-    assert parse_exception("ERROR: failed to reproduce 'x': boom\n") == ("", "failed to reproduce 'x': boom", "")
+    assert parse_exception("ERROR: failed to reproduce 'x': boom\n") == (
+        "",
+        "failed to reproduce 'x': boom",
+        "",
+    )
 
 
 @pytest.mark.parametrize(

@@ -37,7 +37,12 @@ def test_stages_match_dvc_yaml_and_lock(shared):
 
 def test_graph_edges_upstream_and_downstream(shared):
     pairs = {(a, b) for a, b, _ in shared.edges()}
-    assert pairs == {("extract", "prepare"), ("prepare", "train"), ("prepare", "predict"), ("train", "predict")}
+    assert pairs == {
+        ("extract", "prepare"),
+        ("prepare", "train"),
+        ("prepare", "predict"),
+        ("train", "predict"),
+    }
     assert shared.upstream("predict") == ["extract", "prepare", "train"]
     assert shared.downstream("prepare") == ["train", "predict"]
     assert shared.producer_of("models/model.joblib") == "train"
@@ -71,13 +76,17 @@ def test_dvc_project_without_dvc_yaml(tmp_path):
 
 
 def test_unknown_stage_lists_close_matches(shared):
-    with pytest.raises(UnknownNameError, match="unknown stage 'trian': did you mean 'train'") as caught:
+    with pytest.raises(
+        UnknownNameError, match="unknown stage 'trian': did you mean 'train'"
+    ) as caught:
         shared.stage("trian")
     assert isinstance(caught.value, KeyError)
 
 
 def test_templated_stages_are_refused_clearly(tmp_path: Path):
     (tmp_path / ".dvc").mkdir()
-    (tmp_path / "dvc.yaml").write_text("stages:\n  fit:\n    foreach: [1, 2]\n    do:\n      cmd: echo ${item}\n")
+    (tmp_path / "dvc.yaml").write_text(
+        "stages:\n  fit:\n    foreach: [1, 2]\n    do:\n      cmd: echo ${item}\n"
+    )
     with pytest.raises(NotADvcProjectError, match="foreach/matrix"):
         open_pipeline(tmp_path)

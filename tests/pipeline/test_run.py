@@ -13,7 +13,9 @@ from tests.pipeline.conftest import run_dvc
 
 def _change_threshold(folder):
     params = folder / "params.yaml"
-    params.write_text(re.sub(r"delay_threshold_minutes: 15", "delay_threshold_minutes: 30", params.read_text()))
+    params.write_text(
+        re.sub(r"delay_threshold_minutes: 15", "delay_threshold_minutes: 30", params.read_text())
+    )
 
 
 def test_run_equals_dvc_repro(sandbox, tmp_path):
@@ -32,7 +34,12 @@ def test_run_equals_dvc_repro(sandbox, tmp_path):
     assert ours == theirs
     for out in ours["outs"]:
         assert (sandbox / out["path"]).read_bytes() == (twin / out["path"]).read_bytes()
-    assert run.pipeline.stage("prepare").locked.params["params.yaml"]["prepare"]["delay_threshold_minutes"] == 30
+    assert (
+        run.pipeline.stage("prepare").locked.params["params.yaml"]["prepare"][
+            "delay_threshold_minutes"
+        ]
+        == 30
+    )
     assert open_pipeline(sandbox).status().states["prepare"] == "up to date"
     assert run.to_polars()["outcome"].to_list() == ["", "ran", "", ""]
 
@@ -53,7 +60,9 @@ def test_stage_that_raises_is_caught_with_its_error(sandbox):
     assert failure.params["train.learning_rate"] == 0
     assert failure.inputs["input"].to_list() == list(open_pipeline(sandbox).stage("train").deps)
     assert "Traceback" in failure.traceback
-    with pytest.raises(StageFailedError, match="stage 'train' failed: InvalidParameterError") as caught:
+    with pytest.raises(
+        StageFailedError, match="stage 'train' failed: InvalidParameterError"
+    ) as caught:
         run.raise_for_failure()
     assert "\n" not in str(caught.value)
     assert run.to_polars()["outcome"].to_list() == ["", "", "failed", ""]
@@ -65,7 +74,11 @@ def test_schema_change_breaks_the_next_stage_with_the_column_named(sandbox):
     run = open_pipeline(sandbox).run_stage("train", upstream=True)
     assert run.ran == ("prepare", "train")
     failure = run.failure
-    assert (failure.stage, failure.exception, failure.column) == ("train", "ColumnNotFoundError", "distance")
+    assert (failure.stage, failure.exception, failure.column) == (
+        "train",
+        "ColumnNotFoundError",
+        "distance",
+    )
     assert failure.culprits == ["data/processed/reference.parquet"]
     assert "data/processed/reference.parquet lost it" in failure.text()
     assert run.to_dict()["failure"]["column"] == "distance"

@@ -13,7 +13,9 @@ from tests.pipeline.conftest import dvc_json
 
 
 def _git(folder, *args):
-    return subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["git", *args], cwd=folder, capture_output=True, text=True, check=True
+    ).stdout
 
 
 def test_three_revisions_clean_and_up_to_date(shared):

@@ -25,7 +25,9 @@ def test_clean_pipeline_is_up_to_date(shared):
 def test_reasons_equal_dvc_status(sandbox):
     _set(sandbox / "params.yaml", r"delay_threshold_minutes: 15", "delay_threshold_minutes: 20")
     _set(sandbox / "params.yaml", r"learning_rate: 0.1", "learning_rate: 0.05")
-    (sandbox / "src" / "predict.py").write_text((sandbox / "src" / "predict.py").read_text() + "\n# edited\n")
+    (sandbox / "src" / "predict.py").write_text(
+        (sandbox / "src" / "predict.py").read_text() + "\n# edited\n"
+    )
     (sandbox / "metrics" / "train.json").unlink()
     report = open_pipeline(sandbox).status()
 
@@ -52,7 +54,11 @@ def test_reasons_equal_dvc_status(sandbox):
 
 def test_parameter_values_equal_dvc_params_diff(sandbox):
     _set(sandbox / "params.yaml", r"max_iter: 50", "max_iter: 75")
-    _set(sandbox / "params.yaml", r"reference_months: \[1, 2, 3, 4, 5, 6\]", "reference_months: [1, 2, 3]")
+    _set(
+        sandbox / "params.yaml",
+        r"reference_months: \[1, 2, 3, 4, 5, 6\]",
+        "reference_months: [1, 2, 3]",
+    )
     report = open_pipeline(sandbox).status()
     reported = dvc_json(sandbox, "params", "diff")["params.yaml"]
     found = {
@@ -67,25 +73,33 @@ def test_parameter_values_equal_dvc_params_diff(sandbox):
 
 
 def test_only_downstream_stale_stage_is_marked_upstream(sandbox):
-    (sandbox / "src" / "prepare.py").write_text((sandbox / "src" / "prepare.py").read_text() + "\n# edited\n")
+    (sandbox / "src" / "prepare.py").write_text(
+        (sandbox / "src" / "prepare.py").read_text() + "\n# edited\n"
+    )
     report = open_pipeline(sandbox).status()
     assert report.states["prepare"] == "changed"
     assert report.states["train"] == report.states["predict"] == "stale upstream"
     assert report.to_dvc() == dvc_json(sandbox, "status")
     table = report.to_polars()
-    assert table.filter(table["stage"] == "train")["why"].to_list() == ["upstream stage prepare is stale"]
+    assert table.filter(table["stage"] == "train")["why"].to_list() == [
+        "upstream stage prepare is stale"
+    ]
 
 
 def test_changed_command(sandbox):
     dvc_yaml = sandbox / "dvc.yaml"
-    dvc_yaml.write_text(dvc_yaml.read_text().replace("python src/predict.py", "python src/predict.py --v"))
+    dvc_yaml.write_text(
+        dvc_yaml.read_text().replace("python src/predict.py", "python src/predict.py --v")
+    )
     report = open_pipeline(sandbox).status()
     assert report.to_dvc() == dvc_json(sandbox, "status") == {"predict": ["changed command"]}
     assert report.stage("predict").reasons[0].kind == "changed command"
 
 
 def test_status_plot_colours_stages(sandbox):
-    (sandbox / "src" / "train.py").write_text((sandbox / "src" / "train.py").read_text() + "\n# x\n")
+    (sandbox / "src" / "train.py").write_text(
+        (sandbox / "src" / "train.py").read_text() + "\n# x\n"
+    )
     figure = open_pipeline(sandbox).status().plot()
     texts = {t.get_text(): t for t in figure.axes[0].texts if t.get_text()}
     assert set(texts) == {"extract", "prepare", "train", "predict"}
