@@ -66,7 +66,7 @@ def test_retyped_and_added_rows():
 
 
 def test_bad_key(shared):
-    with pytest.raises(InvalidInputError, match="key column 'origin'.*repeated"):
+    with pytest.raises(InvalidInputError, match=r"key column 'origin'.*repeated"):
         shared.compare_output(PATH, "v1", "v2", key="origin")
 
 

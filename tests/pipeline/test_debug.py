@@ -48,7 +48,7 @@ def test_non_python_command_is_refused(sandbox):
     dvc_yaml = sandbox / "dvc.yaml"
     dvc_yaml.write_text(dvc_yaml.read_text() + "  report:\n    cmd: Rscript report.R\n")
     with pytest.raises(
-        NotPythonStageError, match="stage 'report' runs `Rscript report.R`, not a Python"
+        NotPythonStageError, match=r"stage 'report' runs `Rscript report.R`, not a Python"
     ):
         open_pipeline(sandbox).debug_stage("report")
 

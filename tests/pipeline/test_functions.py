@@ -62,7 +62,7 @@ def test_schema_change_breaks_the_next_step_with_the_column(raw):
     )
     assert "delay" not in run["cleaned"].columns  # the intermediate is kept for inspection
     with pytest.raises(
-        StepFailedError, match="step 'features' failed: ColumnNotFoundError.*'delay'"
+        StepFailedError, match=r"step 'features' failed: ColumnNotFoundError.*'delay'"
     ):
         run.raise_for_failure()
 

@@ -71,7 +71,7 @@ def test_not_a_dvc_project(tmp_path):
 
 def test_dvc_project_without_dvc_yaml(tmp_path):
     (tmp_path / ".dvc").mkdir()
-    with pytest.raises(NotADvcProjectError, match="no dvc.yaml"):
+    with pytest.raises(NotADvcProjectError, match=r"no dvc.yaml"):
         open_pipeline(tmp_path)
 
 

@@ -1,4 +1,4 @@
-"""Running stages with DVC from the API: same outputs and dvc.lock as `dvc repro`; failures caught."""
+"""Running stages from the API: same outputs and dvc.lock as `dvc repro`; failures caught."""
 
 from __future__ import annotations
 
