@@ -90,8 +90,12 @@ class OutputComparison(Result):
     def to_polars(self) -> pl.DataFrame:
         """One row per column: change, types, drift and rows changed (by key)."""
         drift = {c.column: c for c in self.drift.columns} if self.drift is not None else {}
-        names = [*self.removed_columns, *self.added_columns]
-        names += [c for c in (*self.changed_by_column, *drift) if c not in names]
+        # what changed first: schema, then most rows changed, then drifted, then the rest
+        ranked = sorted(self.changed_by_column, key=lambda c: -self.changed_by_column[c])
+        names = [*self.removed_columns, *self.added_columns, *self.retyped_columns]
+        names += [c for c in ranked if self.changed_by_column[c] > 0]
+        names += [c for c, column in drift.items() if column.drift]
+        names += [*ranked, *drift]
         names = list(dict.fromkeys(names))
         rows = []
         for name in names:

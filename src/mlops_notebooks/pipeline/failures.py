@@ -10,8 +10,9 @@ import polars as pl
 
 from mlops_notebooks.pipeline.project import Pipeline, flatten
 
-__all__ = ["StageFailure", "diagnose", "parse_exception"]
+__all__ = ["StageFailure", "diagnose", "parse_exception", "without_tracebacks"]
 
+_FRAME = re.compile(r'^\s+File "([^"]+)", line (\d+), in (.+)$')
 _EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*)(?::\s?(.*))?$")
 _COLUMN_PATTERNS = (
     re.compile(r"""column[s]?\s+(?:named\s+)?["'`]([^"'`]+)["'`]""", re.IGNORECASE),
@@ -61,6 +62,22 @@ class StageFailure:
         lost = self.inputs.filter(pl.col("had_column_at_head") & ~pl.col("has_column"))
         return lost["input"].to_list()
 
+    def frames(self, folder: str = "") -> list[str]:
+        """``file:line in function`` of each traceback frame in the pipeline's own code.
+
+        Library frames are left out: the last line is where the stage's code called the
+        failing library. ``folder`` (the pipeline folder) keeps only frames under it.
+        """
+        found = []
+        lines = self.traceback.splitlines()
+        for index, line in enumerate(lines):
+            match = _FRAME.match(line)
+            if match and "site-packages" not in match.group(1) and folder in match.group(1):
+                code = lines[index + 1].strip() if index + 1 < len(lines) else ""
+                file = match.group(1).removeprefix(folder).lstrip("/")
+                found.append(f"{file}:{match.group(2)} in {match.group(3)}: {code}")
+        return found
+
     def text(self) -> str:
         """The failure in one line."""
         column = f" (column {self.column!r})" if self.column else ""
@@ -86,6 +103,21 @@ def parse_exception(log: str) -> tuple[str, str, str]:
                 name = match.group(1).rsplit(".", 1)[-1]
                 return name, (match.group(2) or "").strip(), "\n".join(block[: offset + 1])
     return "", "", "\n".join(block)
+
+
+def without_tracebacks(log: str) -> str:
+    """``log`` with each traceback block replaced by its last line (the exception)."""
+    kept: list[str] = []
+    inside = False
+    for line in log.splitlines():
+        if line.startswith("Traceback (most recent call last)"):
+            inside = True
+            continue
+        if inside and (not line or line[0].isspace()):
+            continue
+        inside = False
+        kept.append(line)
+    return "\n".join(kept)
 
 
 def find_column(message: str) -> str | None:

@@ -79,11 +79,19 @@ def draw_nodes(
         if (producer, consumer) in drawn:
             continue
         drawn.add((producer, consumer))
+        skips = position[consumer][0] - position[producer][0] > 1
         ax.annotate(
             "",
             xy=position[consumer],
             xytext=position[producer],
-            arrowprops={"arrowstyle": "-|>", "color": "#555", "shrinkA": 28, "shrinkB": 28},
+            arrowprops={
+                "arrowstyle": "-|>",
+                "color": "#555",
+                "shrinkA": 28,
+                "shrinkB": 28,
+                # an edge skipping a layer would hide behind the nodes in between: bend it
+                "connectionstyle": "arc3,rad=-0.25" if skips else "arc3,rad=0",
+            },
         )
     for name, (x, y) in position.items():
         state = states.get(name, "")
@@ -101,7 +109,7 @@ def draw_nodes(
             },
         )
     ax.set_xlim(-0.6, len(grouped) - 0.4)
-    ax.set_ylim(-tallest / 2 - 0.3, tallest / 2 + 0.3)
+    ax.set_ylim(-tallest / 2 - 0.3, tallest / 2 + 0.6)
     ax.set_axis_off()
     shown = [s for s in STATE_COLOURS if s and s in set(states.values())]
     if shown:

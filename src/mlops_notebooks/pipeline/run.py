@@ -14,7 +14,7 @@ import polars as pl
 from mlops_notebooks._protocol import Result, check_kind
 from mlops_notebooks.errors import MlopsNotebooksError
 from mlops_notebooks.pipeline._commands import _environment
-from mlops_notebooks.pipeline.failures import StageFailure, diagnose
+from mlops_notebooks.pipeline.failures import StageFailure, diagnose, without_tracebacks
 from mlops_notebooks.pipeline.project import Pipeline, open_pipeline
 
 __all__ = ["StageFailedError", "StageRun", "run_stage"]
@@ -146,11 +146,18 @@ class StageRun(Result):
             f"up to date: {', '.join(self.skipped) or 'none'}"
         )
         if self.failure is not None:
+            where = self.failure.frames(str(self.pipeline.folder))
             body += section("Failure", paragraph(self.failure.text()))
+            if where:
+                body += section(
+                    "Where, in the stage's code",
+                    "<pre>" + html.escape("\n".join(where)) + "</pre>",
+                )
             body += section("Inputs of the failing stage", frame_to_html(self.failure.inputs))
             params = ", ".join(f"{k} = {v!r}" for k, v in self.failure.params.items())
             body += paragraph(f"Parameters: {params or 'none'}")
-        tail = "\n".join(self.log.splitlines()[-40:])
+        # tracebacks are summarised above; the log keeps what the stages printed
+        tail = "\n".join(without_tracebacks(self.log).splitlines()[-40:])
         return body + section("Log (last lines)", f"<pre>{html.escape(truncate(tail, 6000))}</pre>")
 
 
