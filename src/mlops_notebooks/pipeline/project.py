@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -281,7 +281,9 @@ class Pipeline(Result):
         return explain_changes(self.reload(), rev_a, rev_b)
 
 
-def open_pipeline(path: str | os.PathLike[str] = ".") -> Pipeline:
+def open_pipeline(
+    path: str | os.PathLike[str] = ".", *, stages: Sequence[str] | None = None
+) -> Pipeline:
     """Read a DVC pipeline: its stages, their locked hashes and current parameters.
 
     Parameters
@@ -289,6 +291,9 @@ def open_pipeline(path: str | os.PathLike[str] = ".") -> Pipeline:
     path : path-like, default "."
         A ``dvc.yaml`` file, the folder that holds it, or a folder with exactly one ``dvc.yaml``
         up to two levels below (the repository root of this project finds ``examples/``).
+    stages : sequence of str, optional
+        Read only these stages (the others are not parsed, so a templated stage elsewhere in
+        ``dvc.yaml`` does not get in the way).
 
     Returns
     -------
@@ -318,10 +323,12 @@ def open_pipeline(path: str | os.PathLike[str] = ".") -> Pipeline:
     raw = document.get("stages")
     if not isinstance(raw, dict):
         raise NotADvcProjectError(BAD_DVC_YAML.format(path=dvc_yaml, reason="no stages"))
-    stages = tuple(_stage(name, spec, locks.get(name), dvc_yaml) for name, spec in raw.items())
-    files = sorted({ref.file for stage in stages for ref in stage.params})
+    if stages is not None:
+        raw = {name: lookup(raw, name, what="stage") for name in stages}
+    parsed = tuple(_stage(name, spec, locks.get(name), dvc_yaml) for name, spec in raw.items())
+    files = sorted({ref.file for stage in parsed for ref in stage.params})
     params = {name: _read_yaml(folder / name) for name in files if (folder / name).exists()}
-    return Pipeline(root=root, folder=folder, stages=stages, params=params)
+    return Pipeline(root=root, folder=folder, stages=parsed, params=params)
 
 
 def flatten(value: Any, prefix: str = "") -> dict[str, Any]:

@@ -94,8 +94,8 @@ def make_sandbox(
     target = Path(path) if path is not None else Path(tempfile.mkdtemp(prefix="mlops-sandbox-"))
     if target.exists() and any(target.iterdir()):
         raise InvalidInputError(NOT_EMPTY.format(path=target))
-    pipeline = open_pipeline(source if source is not None else sandbox_source())
-    stage_names = [pipeline.stage(name).name for name in stages]
+    pipeline = open_pipeline(source if source is not None else sandbox_source(), stages=stages)
+    stage_names = list(pipeline.names)
     template = _template(pipeline, stage_names, cache_dir)
     if target.exists():
         target.rmdir()
@@ -160,12 +160,18 @@ def _template(
 
 
 def _fingerprint(pipeline: Pipeline, stages: list[str]) -> str:
+    """Changes only with what the sandbox copies: the chosen stages, their lock, params, code."""
+    import dataclasses
+    import json
+
     digest = hashlib.sha256(f"{RECIPE_VERSION}\n{','.join(stages)}\n".encode())
-    for name in ("dvc.yaml", "dvc.lock", "params.yaml"):
-        file = pipeline.folder / name
-        digest.update(file.read_bytes() if file.is_file() else b"-")
-    for file in _code_files(pipeline, stages):
-        digest.update(file.as_posix().encode() + (pipeline.folder / file).read_bytes())
+    specs = [dataclasses.asdict(pipeline.stage(name)) for name in stages]
+    digest.update(json.dumps(specs, sort_keys=True, default=str).encode())
+    for param_file in sorted({ref.file for name in stages for ref in pipeline.stage(name).params}):
+        path = pipeline.folder / param_file
+        digest.update(path.read_bytes() if path.is_file() else b"-")
+    for code in _code_files(pipeline, stages):
+        digest.update(code.as_posix().encode() + (pipeline.folder / code).read_bytes())
     return digest.hexdigest()[:16]
 
 
