@@ -110,3 +110,17 @@ def test_status_plot_colours_stages(sandbox):
 
     assert colour == to_rgba(STATE_COLOURS["changed"])
     assert texts["extract"].get_bbox_patch().get_facecolor() == to_rgba(STATE_COLOURS["up to date"])
+
+
+def test_stage_missing_from_the_lock_never_ran(sandbox):
+    import yaml
+
+    lock = yaml.safe_load((sandbox / "dvc.lock").read_text())
+    del lock["stages"]["predict"]
+    (sandbox / "dvc.lock").write_text(yaml.safe_dump(lock))
+    report = open_pipeline(sandbox).status()
+    assert report.to_dvc() == dvc_json(sandbox, "status")
+    assert report.states["predict"] == "never ran"
+    assert report.stale == ["predict"]
+    kinds = {r.kind for r in report.stage("predict").reasons}
+    assert {"never ran", "changed parameter"} <= kinds

@@ -68,6 +68,8 @@ class Reason:
 
     def text(self) -> str:
         """The reason as one sentence."""
+        if self.kind == "changed parameter" and self.parameter is None:
+            return f"parameter file {self.path} {self.detail}"
         if self.kind == "changed parameter":
             return f"parameter {self.parameter} changed: {_show(self.old)} → {_show(self.new)}"
         if self.kind == "upstream stale":
@@ -246,6 +248,9 @@ def _change(stage: Stage, group: str, path: str, detail: Any, pipeline: Pipeline
             for r in _param_changes(stage, path, key, word, pipeline)
         ]
     word = str(detail)
+    if group == "changed deps" and path in {ref.file for ref in stage.params}:
+        # the whole parameter file is new or gone (a stage that never ran)
+        return [Reason("changed parameter", path=path, detail=word)]
     if group == "changed outs":
         kind: ReasonKind = "missing output" if word == "deleted" else "changed output"
     elif path.lower().endswith(CODE_SUFFIXES) or any(path in command for command in stage.cmd):
@@ -314,7 +319,9 @@ def _as_dvc(reasons: tuple[Reason, ...]) -> list[Any]:
     outs: dict[str, Any] = {}
     words: list[Any] = []
     for reason in reasons:
-        if reason.kind == "changed parameter" and reason.path:
+        if reason.kind == "changed parameter" and reason.path and reason.declared is None:
+            deps[reason.path] = reason.detail
+        elif reason.kind == "changed parameter" and reason.path:
             declared = deps.setdefault(reason.path, {})
             declared[reason.declared or str(reason.parameter)] = reason.detail
         elif reason.kind in ("changed dependency", "changed code") and reason.path:
