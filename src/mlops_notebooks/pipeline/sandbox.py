@@ -194,9 +194,13 @@ def _code_files(pipeline: Pipeline, stages: list[str]) -> list[Path]:
 
 def _build(pipeline: Pipeline, stages: list[str], folder: Path) -> None:
     _commands.git(["init", "-q", "-b", "main"], folder)
+    # the sandbox's own settings, so a user's signing or hooks setup cannot break its commits
     for key, value in (
         ("user.name", "mlops-notebooks sandbox"),
         ("user.email", "sandbox@localhost"),
+        ("commit.gpgsign", "false"),
+        ("tag.gpgsign", "false"),
+        ("core.hooksPath", ".git/no-hooks"),
     ):
         _commands.git(["config", key, value], folder)
     _commands.dvc(["init", "-q"], folder)
