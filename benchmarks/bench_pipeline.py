@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import statistics
 import tempfile
 import time
@@ -49,12 +50,22 @@ def main() -> None:
     )
     parser.add_argument("--out", type=Path, help="write the figures as JSON here")
     args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bench-pipeline-"))
+    try:
+        figures = measure(work, args.repeat, fresh=args.fresh)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    text = json.dumps(figures, indent=2)
+    print(text)
+    if args.out:
+        args.out.write_text(text + "\n")
 
+
+def measure(work: Path, repeat: int, *, fresh: bool) -> dict[str, Any]:
     from mlops_notebooks.pipeline import make_sandbox, open_pipeline
 
-    work = Path(tempfile.mkdtemp(prefix="bench-pipeline-"))
     figures: dict[str, Any] = {}
-    if args.fresh:
+    if fresh:
         started = time.perf_counter()
         make_sandbox(work / "fresh", cache_dir=work / "cache")
         figures["sandbox_build_fresh_seconds"] = time.perf_counter() - started
@@ -62,7 +73,7 @@ def main() -> None:
     folder = make_sandbox(work / "sandbox")
     figures["sandbox_copy_seconds"] = time.perf_counter() - started
 
-    median, runs, report = timed(lambda: open_pipeline(folder).status(), args.repeat)
+    median, runs, report = timed(lambda: open_pipeline(folder).status(), repeat)
     figures["read_and_status_seconds"] = {"median": median, "runs": runs, "stale": report.stale}
 
     pipeline = open_pipeline(folder)
@@ -70,7 +81,7 @@ def main() -> None:
         lambda: pipeline.compare_output(
             "data/model_outputs/predictions_current.parquet", "v1", "v2"
         ),
-        args.repeat,
+        repeat,
     )
     figures["compare_predictions_v1_v2_seconds"] = {
         "median": median,
@@ -85,7 +96,7 @@ def main() -> None:
     )
     assert pipeline.run_stage("prepare").ok
     median, runs, comparison = timed(
-        lambda: pipeline.compare_output("data/processed/flights.parquet", "HEAD"), args.repeat
+        lambda: pipeline.compare_output("data/processed/flights.parquet", "HEAD"), repeat
     )
     figures["compare_flights_head_vs_workspace_seconds"] = {
         "median": median,
@@ -93,10 +104,7 @@ def main() -> None:
         "rows": comparison.rows_b,
         "summary": comparison.summary_line(),
     }
-    text = json.dumps(figures, indent=2)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n")
+    return figures
 
 
 if __name__ == "__main__":
