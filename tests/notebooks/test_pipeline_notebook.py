@@ -1,0 +1,54 @@
+"""Execute notebooks/pipeline_debug_notebook.ipynb on a sandbox, as `mlops-nb run` does."""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from mlops_notebooks.runner import run_notebook
+
+ROOT = Path(__file__).parents[2]
+NOTEBOOK = ROOT / "notebooks" / "pipeline_debug_notebook.ipynb"
+
+pytestmark = [pytest.mark.notebook, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory):
+    if not (ROOT / "examples" / "dvc.lock").is_file():
+        pytest.fail("example pipeline missing: run `make pipeline`")
+    import os
+
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    return run_notebook(NOTEBOOK, output_dir=tmp_path_factory.mktemp("report"))
+
+
+@pytest.mark.xdist_group("notebooks")
+def test_notebook_walks_through_status_diffs_and_both_failures(executed):
+    text = unescape(re.sub(r"<[^>]+>", " ", executed.html_report.read_text()))
+    assert "Traceback" not in text
+    assert "parameter train.max_iter: 200 → 50 (train)" in text  # metric change explained
+    assert "stage 'train' failed: InvalidParameterError" in text  # the stage that raises
+    assert "(column 'distance'); data/processed/reference.parquet lost it" in text  # schema change
+    assert "added columns distance_miles; removed columns distance" in text
+    assert "train.learning_rate changed: 0.1 → 0" in text
+
+
+@pytest.mark.xdist_group("notebooks")
+# With MPLBACKEND=Agg a returned Figure prints `<Figure size …>` until the global figure-display
+# fix (another branch) lands; the lead removes this mark after merging it.
+@pytest.mark.xfail(strict=False, reason="needs the global Agg figure-display fix")
+def test_every_figure_is_embedded(executed):
+    notebook = json.loads(executed.executed_notebook.read_text())
+    outputs = [o for cell in notebook["cells"] for o in cell.get("outputs", [])]
+    pngs = [o for o in outputs if "image/png" in o.get("data", {})]
+    plain = [o["data"].get("text/plain", "") for o in outputs if "data" in o]
+    assert not [t for t in plain if "<Figure size" in "".join(t)]
+    # pipeline graph, metric changes, output drift, failed-run graph as PNG outputs
+    assert len(pngs) >= 4
+    html = executed.html_report.read_text()
+    assert html.count("data:image/png;base64") >= 8  # the PNGs plus graphs inside result tables
