@@ -72,6 +72,8 @@ def jsonable(value: Any) -> Any:
     >>> jsonable({"a": float("nan"), "b": (1, 2.5)})
     {'a': None, 'b': [1, 2.5]}
     """
+    if isinstance(value, np.generic):  # before the builtins: np.float64 is a float subclass
+        return jsonable(value.item())
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if value is None or isinstance(value, bool | int | float | str):
@@ -86,8 +88,6 @@ def jsonable(value: Any) -> Any:
         return sorted((jsonable(v) for v in value), key=str)
     if isinstance(value, np.ndarray):
         return jsonable(value.tolist())
-    if isinstance(value, np.generic):
-        return jsonable(value.item())
     if isinstance(value, pl.DataFrame):
         return jsonable(value.to_dicts())
     if isinstance(value, pl.Series):

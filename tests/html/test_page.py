@@ -85,3 +85,13 @@ def test_one_json_policy() -> None:
     }
     assert dumps({"x": float("nan")}, indent=None) == '{"x": null}'
     assert "température" in dumps(value)
+
+
+def test_numpy_scalars_become_builtin_numbers_and_non_finite_become_null() -> None:
+    import numpy as np
+
+    from mlops_notebooks._render import jsonable
+
+    values = jsonable([np.float64(1.5), np.int64(3), np.float32("inf"), np.float64("nan")])
+    assert values == [1.5, 3, None, None]
+    assert [type(v) for v in values[:2]] == [float, int]

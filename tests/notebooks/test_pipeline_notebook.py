@@ -39,9 +39,6 @@ def test_notebook_walks_through_status_diffs_and_both_failures(executed):
 
 
 @pytest.mark.xdist_group("notebooks")
-# With MPLBACKEND=Agg a returned Figure prints `<Figure size …>` until the global figure-display
-# fix (another branch) lands; the lead removes this mark after merging it.
-@pytest.mark.xfail(strict=False, reason="needs the global Agg figure-display fix")
 def test_every_figure_is_embedded(executed):
     notebook = json.loads(executed.executed_notebook.read_text())
     outputs = [o for cell in notebook["cells"] for o in cell.get("outputs", [])]

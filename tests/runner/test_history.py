@@ -135,7 +135,7 @@ class TestRealRuns:
 
     def test_index_shows_each_trend(self, recorded_runs: RecordedRuns) -> None:
         text = write_index(recorded_runs.reports).read_text()
-        trends = text[text.index("Recorded results over runs") : text.index("<h2>Runs</h2>")]
+        trends = text[text.index("Recorded results over runs") : text.index(">Runs</h2>")]
         assert trends.count("<svg") == 2  # rows and half_threshold
         half = trends[trends.index("<code>half_threshold</code>") :]
         polyline = re.search(r"points='([^']+)'", half)
