@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mlops_notebooks._kinds import ColumnKind
+from mlops_notebooks.summaries.moments import Moments, merge_moments
 
 if TYPE_CHECKING:
     import polars as pl
@@ -181,14 +182,18 @@ def _finite_or_none(value: float) -> float | None:
 
 
 def _merge_moments(a: ColumnSummary, b: ColumnSummary, n1: int, n2: int) -> tuple[float, float]:
+    """Mean and population standard deviation of the union, by the stable pairwise update."""
     if not a.is_numeric or n1 + n2 == 0:
         return float("nan"), float("nan")
     if n1 == 0 or n2 == 0:
         return (a.mean, a.std) if n1 else (b.mean, b.std)
-    total = n1 + n2
-    mean = (n1 * a.mean + n2 * b.mean) / total
-    second = n1 * (a.std**2 + a.mean**2) + n2 * (b.std**2 + b.mean**2)
-    return float(mean), float(np.sqrt(max(second / total - mean**2, 0.0)))
+    merged = merge_moments(_second_order(a, n1), _second_order(b, n2))
+    return merged.mean, float(np.sqrt(merged.m2 / merged.count))
+
+
+def _second_order(summary: ColumnSummary, count: int) -> Moments:
+    # Only the mean and variance are recorded; the higher sums are unknown (NaN).
+    return Moments(count, summary.mean, summary.std**2 * count, float("nan"), float("nan"))
 
 
 def align(
