@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -44,6 +44,7 @@ class ColumnSketch:
 
     Numeric values are floats; datetimes are epoch microseconds. ``missing`` counts nulls
     and NaN; ``moments``, ``minimum``, ``maximum`` and ``quantiles`` cover finite values.
+    ``first`` and ``last`` are the extremes of a temporal column in its own type.
     ``counts`` holds exact value counts of categorical and boolean columns, or ``None`` once
     more than :data:`MAX_KEPT_VALUES` distinct values were seen (``frequent`` then ranks them).
     """
@@ -67,6 +68,8 @@ class ColumnSketch:
     words: Moments | None = None
     length_range: tuple[int | None, int | None] = (None, None)
     words_range: tuple[int | None, int | None] = (None, None)
+    first: Any = None
+    last: Any = None
 
     @property
     def is_numeric(self) -> bool:
@@ -97,12 +100,14 @@ class ColumnSketch:
             words=_merge_optional(self.words, other.words),
             length_range=_merge_range(self.length_range, other.length_range),
             words_range=_merge_range(self.words_range, other.words_range),
+            first=_pick(min, self.first, other.first),
+            last=_pick(max, self.last, other.last),
         )
 
 
-def _pick(how: object, a: float | None, b: float | None) -> float | None:
+def _pick(how: Any, a: Any, b: Any) -> Any:
     values = [v for v in (a, b) if v is not None]
-    return how(values) if values else None  # type: ignore[operator]
+    return how(values) if values else None
 
 
 def _merge_counts(a: dict[str, int] | None, b: dict[str, int] | None) -> dict[str, int] | None:
@@ -218,6 +223,8 @@ def _numeric(sketch: ColumnSketch, series: pl.Series) -> None:
 
     values = series.drop_nulls()
     if values.dtype.is_temporal():
+        # The extremes as values of the column's own type (time zone kept) for the report.
+        sketch.first, sketch.last = values.min(), values.max()
         values = _epoch_microseconds(values)
     values = values.cast(pl.Float64).drop_nans()
     finite = values.filter(values.is_finite()).to_numpy()
