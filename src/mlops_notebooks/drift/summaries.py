@@ -25,6 +25,8 @@ from mlops_notebooks.summaries.moments import Moments, merge_moments
 if TYPE_CHECKING:
     import polars as pl
 
+    from mlops_notebooks.summaries.table import ColumnSketch
+
 __all__ = [
     "EXACT_DISTINCT_LIMIT",
     "FINE_BINS",
@@ -34,6 +36,7 @@ __all__ = [
     "binned_frequencies",
     "finite_values",
     "plan_column",
+    "plan_from_sketches",
     "summarize",
 ]
 
@@ -293,6 +296,30 @@ def plan_column(
     lows = [float(s.quantile(low_q) or 0.0) for s in (ref, cur) if len(s)]
     highs = [float(s.quantile(high_q) or 0.0) for s in (ref, cur) if len(s)]
     low, high = min(lows), max(highs)
+    if not high > low:
+        return ColumnPlan(column, kind, exact=True)
+    return ColumnPlan(column, kind, exact=False, low=low, high=high, bins=FINE_BINS)
+
+
+def plan_from_sketches(
+    column: str, kind: ColumnKind, reference: ColumnSketch, current: ColumnSketch
+) -> ColumnPlan:
+    """The plan of :func:`plan_column`, decided from merged partition sketches.
+
+    The distinct count comes from the HyperLogLog sketches (exact up to 4,096 values) and the
+    fine grid's range from the KLL quantiles; values outside the range are kept exactly, so an
+    approximate range costs nothing in accuracy.
+    """
+    if kind not in NUMERIC_KINDS:
+        return ColumnPlan(column, kind)
+    distinct = max(reference.distinct.estimate(), current.distinct.estimate())
+    if distinct <= EXACT_DISTINCT_LIMIT:
+        return ColumnPlan(column, kind, exact=True)
+    sketches = [s.quantiles for s in (reference, current) if s.quantiles and s.quantiles.count]
+    if not sketches:
+        return ColumnPlan(column, kind, exact=True)
+    low = min(s.quantile(CORE_QUANTILES[0]) for s in sketches)
+    high = max(s.quantile(CORE_QUANTILES[1]) for s in sketches)
     if not high > low:
         return ColumnPlan(column, kind, exact=True)
     return ColumnPlan(column, kind, exact=False, low=low, high=high, bins=FINE_BINS)
