@@ -38,7 +38,12 @@ Histograms = dict[str, ColumnSummary]
 
 
 def histograms(
-    data: Any, engine: str, plans: dict[str, ColumnPlan], *, progress: bool | None = None
+    data: Any,
+    engine: str,
+    plans: dict[str, ColumnPlan],
+    table: TableSummary,
+    *,
+    progress: bool | None = None,
 ) -> Histograms:
     """Pass 2: the drift summary of every planned column, merged over all partitions."""
     if not plans:
@@ -46,7 +51,7 @@ def histograms(
     if engine == "spark":
         from mlops_notebooks.summaries.spark import spark_histograms
 
-        return spark_histograms(data, plans)
+        return spark_histograms(data, plans, table)
     return reduce_partitions(
         data,
         engine,
@@ -109,8 +114,8 @@ def compare_at_scale(
             continue
         kind = kinds[0] if kinds[0] != ColumnKind.EMPTY else kinds[1]
         plans[name] = plan_from_sketches(name, kind, *sketches)
-    counted = histograms(reference, engine, plans, progress=progress)
-    counted_current = histograms(current, engine, plans, progress=progress)
+    counted = histograms(reference, engine, plans, tables[0], progress=progress)
+    counted_current = histograms(current, engine, plans, tables[1], progress=progress)
     for name, plan in plans.items():
         quantiles = tables[0].columns[name].quantiles, tables[1].columns[name].quantiles
         pair = None if None in quantiles else (quantiles[0], quantiles[1])

@@ -135,6 +135,20 @@ class DistinctSketch:
         self.lg_k = lg_k
         self.registers = np.zeros(1 << lg_k, dtype=np.uint8)
         self.hashes: np.ndarray | None = np.empty(0, dtype=np.uint64)
+        self.external: float | None = None
+
+    @classmethod
+    def from_hll_bytes(cls, data: bytes | None) -> DistinctSketch:
+        """Wrap a DataSketches HLL sketch (for example Spark's ``hll_sketch_agg``)."""
+        from datasketches import hll_sketch
+
+        sketch = cls()
+        sketch.hashes = None
+        sketch.external = 0.0
+        if data is not None:
+            hll = hll_sketch.deserialize(bytes(data))
+            sketch.lg_k, sketch.external = int(hll.lg_config_k), float(hll.get_estimate())
+        return sketch
 
     @property
     def exact(self) -> bool:
@@ -187,6 +201,8 @@ class DistinctSketch:
         """Distinct values seen: exact while small, else the HyperLogLog estimate."""
         if self.hashes is not None:
             return len(self.hashes)
+        if self.external is not None:
+            return round(self.external)
         return self._hll_estimate()
 
     def _hll_estimate(self) -> int:

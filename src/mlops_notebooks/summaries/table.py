@@ -146,6 +146,7 @@ class TableSummary:
     row_hashes: np.ndarray | None = None
     row_distinct: DistinctSketch = field(default_factory=DistinctSketch)
     partitions: int = 1
+    distinct_rows: int | None = None
 
     def merge(self, other: TableSummary) -> TableSummary:
         """The summary of both tables' rows (same columns)."""
@@ -165,14 +166,17 @@ class TableSummary:
     @property
     def duplicates_exact(self) -> bool:
         """Whether :attr:`duplicate_rows` is exact (else a HyperLogLog estimate)."""
-        return self.row_hashes is not None
+        return self.row_hashes is not None or self.distinct_rows is not None
 
     @property
     def duplicate_rows(self) -> int:
         """Rows that repeat an earlier row."""
-        distinct = (
-            len(self.row_hashes) if self.row_hashes is not None else self.row_distinct.estimate()
-        )
+        if self.distinct_rows is not None:
+            distinct = self.distinct_rows
+        elif self.row_hashes is not None:
+            distinct = len(self.row_hashes)
+        else:
+            distinct = self.row_distinct.estimate()
         return max(self.rows - distinct, 0)
 
 
