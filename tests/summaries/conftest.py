@@ -27,7 +27,9 @@ def mixed_frame(rng: np.random.Generator, rows: int = ROWS, shift: float = 0.0) 
             "city": rng.choice(["lyon", "oslo", "rome", "kyiv"], rows, p=[0.4, 0.3, 0.2, 0.1]),
             "flag": rng.random(rows) < 0.3,
             "when": [start + dt.timedelta(minutes=int(m)) for m in rng.integers(0, 10**6, rows)],
-            "note": [f"item {i % 37} has words {'x ' * (i % 9)}and more text here" for i in range(rows)],
+            "note": [
+                f"item {i % 37} has words {'x ' * (i % 9)}and more text here" for i in range(rows)
+            ],
         }
     )
 

@@ -7,6 +7,7 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -46,7 +47,11 @@ def test_dask_profile_equals_the_in_memory_exact_statistics(client: Any) -> None
     assert distributed_profile.overview.rows == local.overview.rows
     for expected in local.columns:
         got = distributed_profile.column(expected.name)
-        assert (got.count, got.missing, got.kind) == (expected.count, expected.missing, expected.kind)
+        assert (got.count, got.missing, got.kind) == (
+            expected.count,
+            expected.missing,
+            expected.kind,
+        )
         if expected.numeric is not None and got.numeric is not None:
             assert got.numeric.minimum == expected.numeric.minimum
             assert got.numeric.maximum == expected.numeric.maximum
@@ -114,3 +119,17 @@ def test_a_partition_that_keeps_killing_its_worker_raises_engine_error(client: A
     with pytest.raises(EngineError, match="no partial result"):
         reduce_partitions(_dask(frame, 4), "dask", poisoned, lambda a, b: a + b)
     client.wait_for_workers(2, timeout=60)
+
+
+def test_cli_runs_drift_on_an_existing_scheduler(client: Any, tmp_path: Path) -> None:
+    from mlops_notebooks.cli.main import main
+
+    rng = np.random.default_rng(8)
+    reference, current = tmp_path / "ref.parquet", tmp_path / "cur.parquet"
+    mixed_frame(rng).write_parquet(reference)
+    mixed_frame(rng, shift=3.0).write_parquet(current)
+    address = client.scheduler.address
+    assert (
+        main(["drift", str(reference), str(current), "--engine", "dask", "--scheduler", address])
+        == 1
+    )

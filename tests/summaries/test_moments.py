@@ -8,8 +8,8 @@ import scipy.stats
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlops_notebooks.drift.summaries import ColumnPlan, summarize
 from mlops_notebooks._kinds import ColumnKind
+from mlops_notebooks.drift.summaries import ColumnPlan, summarize
 from mlops_notebooks.summaries.moments import Moments, merge_all, merge_moments, moments_of
 
 

@@ -79,7 +79,9 @@ def test_distinct_counts_are_exact_when_small_and_merge() -> None:
 def test_distinct_estimate_within_three_standard_errors(distinct: int) -> None:
     values = np.arange(distinct, dtype=np.float64) * 0.37
     parts = [DistinctSketch() for _ in range(4)]
-    for sketch, chunk in zip(parts, np.array_split(np.concatenate([values, values[:1000]]), 4)):
+    for sketch, chunk in zip(
+        parts, np.array_split(np.concatenate([values, values[:1000]]), 4), strict=True
+    ):
         sketch.update(pl.Series(chunk))
     merged = parts[0].merge(parts[1]).merge(parts[2]).merge(parts[3])
     assert not merged.exact

@@ -50,7 +50,11 @@ def test_spark_profile_matches_the_in_memory_path(spark: Any, tmp_path: Path) ->
     assert on_spark.overview.duplicate_rows == local.overview.duplicate_rows
     for expected in local.columns:
         got = on_spark.column(expected.name)
-        assert (got.count, got.missing, got.kind) == (expected.count, expected.missing, expected.kind)
+        assert (got.count, got.missing, got.kind) == (
+            expected.count,
+            expected.missing,
+            expected.kind,
+        )
         if expected.numeric is not None:
             assert got.numeric is not None
             exact, sketched = expected.numeric, got.numeric

@@ -23,7 +23,11 @@ def test_streamed_profile_has_the_exact_statistics(frame: pl.DataFrame, parquet:
     assert streamed.overview.kinds == local.overview.kinds
     for expected in local.columns:
         got = streamed.column(expected.name)
-        assert (got.kind, got.count, got.missing) == (expected.kind, expected.count, expected.missing)
+        assert (got.kind, got.count, got.missing) == (
+            expected.kind,
+            expected.count,
+            expected.missing,
+        )
         if expected.categorical is not None:
             assert got.categorical is not None
             assert got.categorical.counts == expected.categorical.counts
@@ -59,7 +63,9 @@ def test_streamed_numeric_statistics(frame: pl.DataFrame, parquet: Path) -> None
             assert low - 0.01 <= q <= high + 0.01, (name, q)
 
 
-def test_streamed_drift_finds_the_planted_shift(rng: np.random.Generator, tmp_path: Path, parquet: Path) -> None:
+def test_streamed_drift_finds_the_planted_shift(
+    rng: np.random.Generator, tmp_path: Path, parquet: Path
+) -> None:
     current = mixed_frame(rng, shift=1.0).with_columns(
         pl.Series("city", rng.choice(["lyon", "oslo", "rome", "kyiv"], 12_000))
     )
@@ -113,3 +119,26 @@ def test_progress_bar_goes_to_stderr(parquet: Path, capsys: pytest.CaptureFixtur
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "12.0k/12.0k" in captured.err
+
+
+def test_cli_streams_profile_and_drift(
+    tmp_path: Path, parquet: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from mlops_notebooks.cli.main import main
+
+    out = tmp_path / "profile.json"
+    assert main(["profile", str(parquet), "--engine", "stream", "--json", str(out)]) == 0
+    assert json.loads(out.read_text())["overview"]["rows"] == 12_000
+    shifted = pl.read_parquet(parquet).with_columns(pl.col("x") + 5.0, pl.col("big") + 5.0)
+    shifted_path = tmp_path / "shifted.parquet"
+    shifted.write_parquet(shifted_path)
+    code = main(
+        ["drift", str(parquet), str(shifted_path), "--engine", "stream", "--drift-share", "0.2"]
+    )
+    assert code == 1  # x and big drifted: 2 of 6 compared features
+    assert "DRIFT" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_info:
+        main(["profile", str(parquet), "--engine", "nope"])
+    assert exit_info.value.code == 2

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import polars as pl
 import pytest
@@ -19,7 +21,7 @@ EXACT_FIELDS = ("rows", "missing", "infinite", "zeros", "negatives", "minimum", 
 def _partitioned(frame: pl.DataFrame, cuts: list[int]) -> TableSummary:
     kinds = infer_kinds(frame)
     edges = [0, *sorted({c % frame.height for c in cuts}), frame.height]
-    parts = [frame.slice(a, b - a) for a, b in zip(edges, edges[1:]) if b > a]
+    parts = [frame.slice(a, b - a) for a, b in itertools.pairwise(edges) if b > a]
     return merge_summaries(summarize_batch(part, kinds) for part in parts)
 
 

@@ -101,7 +101,9 @@ def compare_at_scale(
     bases: dict[str, dict[str, Any]] = {}
     for name in names:
         sketches = tables[0].columns[name], tables[1].columns[name]
-        kinds = [_kind(sample.get_column(name), s) for sample, s in zip(samples, sketches)]
+        kinds = [
+            _kind(sample.get_column(name), s) for sample, s in zip(samples, sketches, strict=True)
+        ]
         bases[name] = {
             "column": name,
             "role": options.roles.get(name, "feature"),
@@ -117,8 +119,8 @@ def compare_at_scale(
     counted = histograms(reference, engine, plans, tables[0], progress=progress)
     counted_current = histograms(current, engine, plans, tables[1], progress=progress)
     for name, plan in plans.items():
-        quantiles = tables[0].columns[name].quantiles, tables[1].columns[name].quantiles
-        pair = None if None in quantiles else (quantiles[0], quantiles[1])
+        first, second = tables[0].columns[name].quantiles, tables[1].columns[name].quantiles
+        pair = None if first is None or second is None else (first, second)
         results[name] = _evaluate(
             bases[name], plan, counted[name], counted_current[name], options, None, pair
         )

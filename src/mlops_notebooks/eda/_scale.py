@@ -119,7 +119,8 @@ def _numeric(sketch: ColumnSketch) -> NumericSummary | None:
     quantiles = sketch.quantiles
     n = sketch.moments.count
     grid = quantiles.quantiles(SKETCH_POINTS) if n else np.array([])
-    reported = dict(zip(REPORTED_QUANTILES, map(float, quantiles.quantiles(REPORTED_QUANTILES))))
+    ranks = list(REPORTED_QUANTILES)
+    reported = dict(zip(ranks, map(float, quantiles.quantiles(ranks)), strict=True))
     outliers = 0
     if n:
         q1, q3 = reported[0.25], reported[0.75]

@@ -238,11 +238,12 @@ def spark_histograms(
 def _drift_summary(plan: ColumnPlan, rows: list[Any], sketch: ColumnSketch) -> ColumnSummary:
     from mlops_notebooks.drift.summaries import ColumnSummary
 
-    base = {"column": plan.column, "kind": plan.kind, "rows": sketch.rows}
     if plan.kind not in (ColumnKind.NUMERIC, ColumnKind.DATETIME):
         ordered = sorted((r["s"], int(r["count"])) for r in rows)
         return ColumnSummary(
-            **base,
+            column=plan.column,
+            kind=plan.kind,
+            rows=sketch.rows,
             missing=sketch.rows - sum(c for _, c in ordered),
             infinite=0,
             support=np.asarray([s for s, _ in ordered], dtype=object),
@@ -251,7 +252,9 @@ def _drift_summary(plan: ColumnPlan, rows: list[Any], sketch: ColumnSketch) -> C
     support, counts = _numeric_support(plan, rows)
     n = sketch.moments.count
     return ColumnSummary(
-        **base,
+        column=plan.column,
+        kind=plan.kind,
+        rows=sketch.rows,
         missing=sketch.missing,
         infinite=sketch.infinite,
         support=support,

@@ -128,7 +128,7 @@ def _merge_optional(a: Moments | None, b: Moments | None) -> Moments | None:
 def _merge_range(
     a: tuple[int | None, int | None], b: tuple[int | None, int | None]
 ) -> tuple[int | None, int | None]:
-    return _pick(min, a[0], b[0]), _pick(max, a[1], b[1])  # type: ignore[return-value]
+    return _pick(min, a[0], b[0]), _pick(max, a[1], b[1])
 
 
 @dataclass
@@ -151,9 +151,9 @@ class TableSummary:
     def merge(self, other: TableSummary) -> TableSummary:
         """The summary of both tables' rows (same columns)."""
         hashes = None
-        if self.row_hashes is not None and other.row_hashes is not None:
-            if self.rows + other.rows <= EXACT_DUPLICATE_ROWS:
-                hashes = sorted_union(self.row_hashes, other.row_hashes)
+        small = self.rows + other.rows <= EXACT_DUPLICATE_ROWS
+        if self.row_hashes is not None and other.row_hashes is not None and small:
+            hashes = sorted_union(self.row_hashes, other.row_hashes)
         return TableSummary(
             rows=self.rows + other.rows,
             columns={n: c.merge(other.columns[n]) for n, c in self.columns.items()},

@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, TextIO
 
+from mlops_notebooks.cli.commands._engine import add_engine_arguments
+
 if TYPE_CHECKING:
     from mlops_notebooks.eda import DataProfile
 
@@ -29,13 +31,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--no-correlations", action="store_true", help="skip the pairwise correlations"
     )
+    add_engine_arguments(parser)
     parser.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
     from mlops_notebooks.eda import profile
+    from mlops_notebooks.summaries.clusters import on_engine
 
-    result = profile(args.data, correlations=not args.no_correlations, target=args.target)
+    with on_engine(args.engine, args.scheduler or args.master) as open_data:
+        result = profile(
+            open_data(args.data),
+            correlations=not args.no_correlations,
+            target=args.target,
+            engine=args.engine,
+        )
     print_summary(result, sys.stdout)
     if args.json:
         result.save_json(args.json)
