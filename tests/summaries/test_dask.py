@@ -129,7 +129,5 @@ def test_cli_runs_drift_on_an_existing_scheduler(client: Any, tmp_path: Path) ->
     mixed_frame(rng).write_parquet(reference)
     mixed_frame(rng, shift=3.0).write_parquet(current)
     address = client.scheduler.address
-    assert (
-        main(["drift", str(reference), str(current), "--engine", "dask", "--scheduler", address])
-        == 1
-    )
+    arguments = ["--engine", "dask", "--scheduler", address, "--drift-share", "0.2"]
+    assert main(["drift", str(reference), str(current), *arguments]) == 1  # x drifted
