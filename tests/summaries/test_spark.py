@@ -76,6 +76,9 @@ def test_spark_profile_matches_the_in_memory_path(spark: Any, tmp_path: Path) ->
         if expected.datetime is not None:
             assert got.datetime is not None
             assert got.datetime.minimum == expected.datetime.minimum
+        if expected.text is not None:
+            assert got.text is not None
+            assert got.text.to_dict() == pytest.approx(expected.text.to_dict())
         # Spark's HLL sketch: within three relative standard errors (1.04 / 128 at lgK 14).
         assert abs(got.distinct - expected.distinct) <= max(3 * 0.0082 * expected.distinct, 1)
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from mlops_notebooks.errors import EngineError, InvalidInputError
+from mlops_notebooks.errors import EngineError, InvalidInputError, MlopsNotebooksError
 
 if TYPE_CHECKING:
     import polars as pl
@@ -217,6 +217,8 @@ def _reduce_dask(
     tasks = [dask.delayed(on_partition)(part) for part in data.to_delayed()]
     try:
         parts = dask.compute(*tasks)
+    except MlopsNotebooksError:
+        raise  # bad input found in a partition: the same typed error as in memory
     except Exception as err:  # a worker died or a task raised: never merge what is left
         raise EngineError(
             PARTITION_FAILED.format(engine="dask", error=f"{type(err).__name__}: {err}")

@@ -81,7 +81,16 @@ def _aggregates(name: str, dtype: Any, kind: ColumnKind) -> list[Any]:
     ]
     if not (_is_numeric(dtype) or _is_temporal(dtype)):
         if kind == ColumnKind.TEXT:
-            out += _moment_aggregates(f.length(column).cast("double"), name, "len")
+            trimmed = f.trim(column)
+            words = f.when(trimmed == "", 0).otherwise(f.size(f.split(trimmed, r"\s+")))
+            out += [
+                *_moment_aggregates(f.length(column).cast("double"), name, "len"),
+                *_moment_aggregates(words.cast("double"), name, "words"),
+                f.min(f.length(column)).alias(key("len_min")),
+                f.max(f.length(column)).alias(key("len_max")),
+                f.min(words).alias(key("words_min")),
+                f.max(words).alias(key("words_max")),
+            ]
         return out
     value = finite_value(name, dtype)
     out += [
@@ -170,6 +179,9 @@ def _column(
         sketch.first, sketch.last = fact("first"), fact("last")
     if f"{name}\x00len_n" in facts:
         sketch.lengths = _moments(facts, name, "len")
+        sketch.words = _moments(facts, name, "words")
+        sketch.length_range = (fact("len_min"), fact("len_max"))
+        sketch.words_range = (fact("words_min"), fact("words_max"))
     return sketch
 
 

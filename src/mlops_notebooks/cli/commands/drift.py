@@ -13,6 +13,7 @@ from mlops_notebooks.cli.commands._engine import add_engine_arguments
 
 if TYPE_CHECKING:
     from mlops_notebooks.drift import DriftReport
+    from mlops_notebooks.summaries.engines import Engine
 
 EXIT_NO_DRIFT = 0
 EXIT_DRIFT = 1
@@ -71,20 +72,19 @@ def run_check(
     drift_share: float | None = None,
     json_path: str | None = None,
     html_path: str | None = None,
-    engine: str = "auto",
+    engine: Engine = "auto",
     address: str | None = None,
 ) -> DriftReport:
     """Run the comparison with config-file settings overridden by options; write outputs."""
     from mlops_notebooks._io import write_text_atomic
     from mlops_notebooks.drift import DriftConfig, compare, load_config
+    from mlops_notebooks.summaries.clusters import on_engine
 
     settings: dict[str, Any] = (load_config(config) if config else DriftConfig()).to_kwargs()
     if columns:
         settings["columns"] = [c.strip() for c in columns.split(",") if c.strip()]
     if drift_share is not None:
         settings["drift_share"] = drift_share
-    from mlops_notebooks.summaries.clusters import on_engine
-
     with on_engine(engine, address) as open_data:
         report = compare(open_data(reference), open_data(current), engine=engine, **settings)
     if json_path:
