@@ -29,7 +29,7 @@ from mlops_notebooks.summaries.sketches import (
 if TYPE_CHECKING:
     import polars as pl
 
-__all__ = ["MAX_KEPT_VALUES", "ColumnSketch", "TableSummary", "summarize_batch"]
+__all__ = ["MAX_KEPT_VALUES", "ColumnSketch", "TableSummary", "merge_summaries", "summarize_batch"]
 
 # Value counts kept exactly per categorical column (as the in-memory profile does).
 MAX_KEPT_VALUES = 10_000
