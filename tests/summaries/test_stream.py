@@ -142,3 +142,24 @@ def test_cli_streams_profile_and_drift(
     with pytest.raises(SystemExit) as exit_info:
         main(["profile", str(parquet), "--engine", "nope"])
     assert exit_info.value.code == 2
+
+
+def test_auto_streams_large_parquet_and_loads_small(
+    parquet: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlops_notebooks.summaries import engines
+
+    assert engines.resolve_engine(parquet, "auto") == "local"
+    assert engines.resolve_engine(pl.DataFrame({"a": [1]}), "auto") == "local"
+    monkeypatch.setattr(engines, "AUTO_STREAM_ROWS", 10_000)
+    assert engines.resolve_engine(parquet, "auto") == "stream"
+    assert profile(parquet).column("x").numeric.sketch_merged  # type: ignore[union-attr]
+
+
+def test_engine_and_data_must_match(frame: pl.DataFrame) -> None:
+    with pytest.raises(InvalidInputError, match="needs a dask DataFrame"):
+        profile(frame, engine="dask")
+    with pytest.raises(InvalidInputError, match="needs a Spark DataFrame"):
+        compare(frame, frame, engine="spark")
+    with pytest.raises(InvalidInputError, match="target is used by the correlations"):
+        profile(pl.DataFrame({"a": [1.0]}).lazy(), engine="stream", target="a")
