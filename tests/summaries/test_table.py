@@ -72,3 +72,16 @@ def test_duplicate_rows_are_counted_across_partitions(frame: pl.DataFrame) -> No
     summary = _partitioned(doubled, [5_000, 12_100])
     assert summary.duplicates_exact
     assert summary.duplicate_rows == doubled.height - doubled.unique().height == 500
+
+
+def test_beyond_the_exact_limit_duplicates_are_estimated(
+    frame: pl.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlops_notebooks.summaries import table
+
+    monkeypatch.setattr(table, "EXACT_DUPLICATE_ROWS", 5_000)
+    unique = _partitioned(frame, [4_000, 8_000])
+    assert not unique.duplicates_exact
+    assert unique.duplicate_rows == 0  # sketch noise is not reported as duplicates
+    tripled = _partitioned(pl.concat([frame, frame, frame]), [4_000, 16_000, 30_000])
+    assert tripled.duplicate_rows == pytest.approx(2 * frame.height, rel=0.03)

@@ -138,7 +138,8 @@ class TableSummary:
 
     ``row_hashes`` holds the distinct 64-bit row hashes while the table has at most
     :data:`EXACT_DUPLICATE_ROWS` rows (exact duplicate count, up to hash collisions), after
-    which only ``row_distinct`` (HyperLogLog, 0.81 % relative standard error) is kept.
+    which only ``row_distinct`` (HyperLogLog, 0.81 % relative standard error) is kept; the
+    duplicate count is then an estimate, and 0 when below three standard errors (2.4 % of rows).
     """
 
     rows: int
@@ -178,6 +179,9 @@ class TableSummary:
             distinct = len(self.row_hashes)
         else:
             distinct = self.row_distinct.estimate()
+            # Below three standard errors the difference is the sketch's noise, not duplicates.
+            if self.rows - distinct <= 3 * self.row_distinct.relative_error * self.rows:
+                return 0
         return max(self.rows - distinct, 0)
 
 
