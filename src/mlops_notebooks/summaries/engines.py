@@ -10,6 +10,7 @@ partition raises :class:`~mlops_notebooks.errors.EngineError`.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
@@ -125,7 +126,10 @@ def sample_frame(data: Any, engine: str, rows: int = KIND_SAMPLE_ROWS) -> pl.Dat
     import polars as pl
 
     if engine == "dask":
-        return _pandas_to_polars(data.head(rows, npartitions=-1))
+        with warnings.catch_warnings():
+            # Dask warns when the first partition holds fewer rows than asked: that is fine.
+            warnings.simplefilter("ignore", UserWarning)
+            return _pandas_to_polars(data.head(rows, npartitions=1))
     if engine == "spark":
         return pl.from_arrow(data.limit(rows).toArrow())  # type: ignore[return-value]
     source = _parquet_source(data)
