@@ -9,6 +9,7 @@ partition raises :class:`~mlops_notebooks.errors.EngineError`.
 
 from __future__ import annotations
 
+import glob
 import os
 import warnings
 from collections.abc import Callable, Iterator
@@ -188,23 +189,38 @@ def reduce_partitions(
 
 
 def _batches(data: Any, progress: bool | None, description: str) -> Iterator[pl.DataFrame]:
-    import polars as pl
     from tqdm.auto import tqdm
 
-    source = _parquet_source(data)
-    if source is None:
+    if _parquet_source(data) is None:
         raise InvalidInputError(NOT_PARQUET.format(value=str(data)[:200]))
-    total = None if isinstance(data, pl.LazyFrame) else _row_count(data)
     # disable=None: tqdm shows the bar only when stderr is a terminal.
     disable = None if progress is None else not progress
+    total = _row_count(data) or None
     bar = tqdm(total=total, unit=" rows", unit_scale=True, desc=description, disable=disable)
     try:
-        for batch in source.collect_batches(chunk_size=BATCH_ROWS):
+        for batch in _frames(data):
             if batch.height:
                 yield batch
                 bar.update(batch.height)
     finally:
         bar.close()
+
+
+def _frames(data: Any) -> Iterator[pl.DataFrame]:
+    """Batches pulled one at a time: the reader never runs ahead of the summaries."""
+    import polars as pl
+
+    if isinstance(data, pl.LazyFrame):
+        # polars' streaming engine, which sizes its own buffers.
+        yield from data.collect_batches(chunk_size=BATCH_ROWS)
+        return
+    import pyarrow.dataset
+
+    text = os.fspath(data)
+    source: Any = sorted(glob.glob(text)) if any(ch in text for ch in "*?[") else text
+    dataset = pyarrow.dataset.dataset(source, format="parquet")
+    for batch in dataset.to_batches(batch_size=BATCH_ROWS, batch_readahead=1, fragment_readahead=1):
+        yield pl.from_arrow(batch)  # type: ignore[misc]
 
 
 def _reduce_dask(
