@@ -66,7 +66,7 @@ print(json.dumps({"seconds": seconds, "startup_seconds": startup, **facts}))
 """
 
 
-def data_files(rows: int) -> tuple[Path, Path]:
+def data_files(rows: int, *, current_too: bool = True) -> tuple[Path, Path]:
     """Generate (once) the reference and current files, one 1M-row chunk at a time."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from datagen import write
@@ -74,7 +74,7 @@ def data_files(rows: int) -> tuple[Path, Path]:
     reference = DATA / f"scale_ref_{rows}.parquet"
     current = DATA / f"scale_cur_{rows}.parquet"
     for path, seed, shift in ((reference, 0, 0.0), (current, 1, 0.1)):
-        if not path.exists():
+        if not path.exists() and (current_too or path == reference):
             partial = path.with_suffix(".partial")
             write(rows, seed, shift, partial)
             partial.rename(path)
@@ -136,7 +136,7 @@ def main() -> None:
     args = parser.parse_args()
     results = []
     for rows in args.rows:
-        reference, current = data_files(rows)
+        reference, current = data_files(rows, current_too="compare" in args.tasks)
         for engine in args.engines:
             for task in args.tasks:
                 entry = {"rows": rows, "engine": engine, "task": task}
