@@ -11,6 +11,7 @@ __all__ = [
     "CatalogError",
     "DataSourceError",
     "DependencyMissingError",
+    "EngineError",
     "ExecutionFailedError",
     "InvalidInputError",
     "MlopsNotebooksError",
@@ -141,6 +142,13 @@ class UnknownNameError(InvalidInputError, KeyError):
 
     def __str__(self) -> str:  # KeyError would otherwise quote the message.
         return str(self.args[0]) if self.args else ""
+
+
+class EngineError(MlopsNotebooksError, RuntimeError):
+    """A distributed or streaming run failed (a worker died, the cluster went away).
+
+    Raised instead of returning a result computed from only some partitions.
+    """
 
 
 class DependencyMissingError(MlopsNotebooksError, ImportError):

@@ -14,7 +14,9 @@ from mlops_notebooks._frames import FrameLike, to_polars
 from mlops_notebooks._kinds import ColumnKind, infer_kind
 from mlops_notebooks.drift.methods import (
     FEW_DISTINCT_VALUES,
+    DriftMethod,
     MethodInput,
+    MethodScore,
     default_method_name,
     get_method,
 )
@@ -32,9 +34,12 @@ from mlops_notebooks.drift.summaries import (
     summarize,
 )
 from mlops_notebooks.errors import InvalidInputError
+from mlops_notebooks.summaries.engines import Engine
 
 if TYPE_CHECKING:
     import polars as pl
+
+    from mlops_notebooks.summaries.sketches import QuantileSketch
 
 __all__ = ["Correction", "compare", "read_input"]
 
@@ -52,6 +57,14 @@ NO_COMMON_COLUMNS = (
 )
 UNKNOWN_COLUMNS = "columns {names} are not in both reference and current"
 BAD_DRIFT_SHARE = "drift_share must be in (0, 1], got {value}"
+NEEDS_EVERY_VALUE = (
+    "{name} needs every value, which this engine does not hold in memory; "
+    "use ks or a histogram method (wasserstein, jensenshannon, psi)"
+)
+MIXED_ENGINES = (
+    "reference and current must run on the same engine (both Dask, both Spark, or both "
+    "Parquet/in memory)"
+)
 BAD_CORRECTION = "correction must be one of {valid} or None, got {value!r}"
 
 
@@ -77,6 +90,8 @@ def compare(
     target_column: str | None = None,
     prediction_column: str | None = None,
     probability_column: str | None = None,
+    engine: Engine = "auto",
+    progress: bool | None = None,
 ) -> DriftReport:
     """Compare ``current`` with ``reference`` column by column and decide data-set drift.
 
@@ -104,6 +119,15 @@ def compare(
         Label, predicted label and predicted probability columns. They are compared too but
         reported separately (not counted in the share); with labels and predictions in both
         data sets the report carries the performance change.
+    engine : {"auto", "local", "stream", "dask", "spark"}, default "auto"
+        Where the summaries are computed: ``local`` loads both data sets; ``stream`` scans
+        Parquet in batches (bounded memory); ``dask``/``spark`` take Dask/Spark DataFrames.
+        ``auto`` follows the data's type (and streams Parquet over 20 million rows). Histogram
+        methods give the in-memory result on every engine; KS on a column with many distinct
+        values comes from KLL sketches; methods that need every value (Anderson–Darling,
+        Cramér–von Mises, energy) are reported as failed there. See ``docs/scale.md``.
+    progress : bool or None, default None
+        Progress bar on stderr while streaming (``None``: only when stderr is a terminal).
 
     Returns
     -------
@@ -130,9 +154,11 @@ def compare(
         raise InvalidInputError(BAD_DRIFT_SHARE.format(value=drift_share))
     if correction is not None and correction not in CORRECTIONS:
         raise InvalidInputError(BAD_CORRECTION.format(valid=sorted(CORRECTIONS), value=correction))
-    ref_frame, ref_provenance = read_input(reference, "reference")
-    cur_frame, cur_provenance = read_input(current, "current")
-    names = _select_columns(ref_frame, cur_frame, columns, ignore)
+    from mlops_notebooks.summaries.engines import resolve_engine
+
+    resolved = resolve_engine(reference, engine)
+    if resolved != resolve_engine(current, engine if engine != "auto" else resolved):
+        raise InvalidInputError(MIXED_ENGINES)
     roles = {
         c: r
         for c, r in (
@@ -145,6 +171,16 @@ def compare(
     options = _Options(methods or {}, kind_methods or {}, thresholds or {}, roles)
     for method_name in [*options.methods.values(), *options.kind_methods.values()]:
         get_method(method_name)  # fail fast, listing valid names
+    if resolved != "local":
+        from mlops_notebooks.drift._compare_scale import compare_at_scale
+
+        results, rows, only = compare_at_scale(
+            reference, current, resolved, columns, ignore, options, progress
+        )
+        return _report(results, correction, drift_share, rows, only)
+    ref_frame, ref_provenance = read_input(reference, "reference")
+    cur_frame, cur_provenance = read_input(current, "current")
+    names = _select_columns(ref_frame, cur_frame, columns, ignore)
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         results = list(pool.map(lambda c: _compare_column(ref_frame, cur_frame, c, options), names))
     results = _apply_correction(results, correction)
@@ -165,6 +201,29 @@ def compare(
         performance=_performance(
             ref_frame, cur_frame, target_column, prediction_column, probability_column
         ),
+    )
+
+
+def _report(
+    results: list[ColumnDrift],
+    correction: Correction | None,
+    drift_share: float,
+    rows: tuple[int, int],
+    only: tuple[tuple[str, ...], tuple[str, ...]],
+) -> DriftReport:
+    results = _apply_correction(results, correction)
+    features = [r for r in results if r.compared and r.role == "feature"]
+    share = sum(r.drift for r in features) / len(features) if features else 0.0
+    return DriftReport(
+        columns=tuple(results),
+        dataset_drift=bool(features) and share >= drift_share,
+        share_of_drifted_columns=share,
+        drift_share=drift_share,
+        reference_rows=rows[0],
+        current_rows=rows[1],
+        correction=correction,
+        only_in_reference=only[0],
+        only_in_current=only[1],
     )
 
 
@@ -276,8 +335,10 @@ def _evaluate(
     ref: ColumnSummary,
     cur: ColumnSummary,
     options: _Options,
-    series: tuple[pl.Series, pl.Series],
+    series: tuple[pl.Series, pl.Series] | None,
+    sketches: tuple[QuantileSketch, QuantileSketch] | None = None,
 ) -> ColumnDrift:
+    """Score one column; without ``series`` (beyond memory) KS reads the KLL ``sketches``."""
     column, kind = plan.column, plan.kind
     distinct = _distinct_values(ref, cur)
     name = (
@@ -305,7 +366,7 @@ def _evaluate(
         which = "reference" if ref.count == 0 else "current"
         return _unscored(fields, [*notes, f"no finite value in {which}"], "kind_mismatch")
     try:
-        score = method.compute(_inputs(method.uses_samples, plan, ref, cur, series))
+        score = _score(method, plan, ref, cur, series, sketches)
     except InvalidInputError as err:
         return _unscored(fields, [*notes, str(err)], "failed")
     finite = np.isfinite(score.statistic) and (score.p_value is None or np.isfinite(score.p_value))
@@ -339,14 +400,32 @@ def _unscored(fields: dict[str, Any], notes: list[str], status: ColumnStatus) ->
     )
 
 
+def _score(
+    method: DriftMethod,
+    plan: ColumnPlan,
+    ref: ColumnSummary,
+    cur: ColumnSummary,
+    series: tuple[pl.Series, pl.Series] | None,
+    sketches: tuple[QuantileSketch, QuantileSketch] | None,
+) -> MethodScore:
+    if series is not None or not method.uses_samples or plan.exact:
+        return method.compute(_inputs(method.uses_samples, plan, ref, cur, series))
+    if method.name == "ks" and sketches is not None:
+        from mlops_notebooks.summaries.sketches import ks_from_sketches
+
+        result = ks_from_sketches(*sketches)
+        return MethodScore(result.statistic, result.p_value)
+    raise InvalidInputError(NEEDS_EVERY_VALUE.format(name=method.name))
+
+
 def _inputs(
     uses_samples: bool,
     plan: ColumnPlan,
     ref: ColumnSummary,
     cur: ColumnSummary,
-    series: tuple[pl.Series, pl.Series],
+    series: tuple[pl.Series, pl.Series] | None,
 ) -> MethodInput:
-    if not uses_samples or plan.exact:
+    if not uses_samples or plan.exact or series is None:
         return MethodInput(ref, cur)
     return MethodInput(
         ref, cur, finite_values(series[0]).to_numpy(), finite_values(series[1]).to_numpy()

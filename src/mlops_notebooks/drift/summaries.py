@@ -20,9 +20,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mlops_notebooks._kinds import ColumnKind
+from mlops_notebooks.summaries.moments import Moments, merge_moments
 
 if TYPE_CHECKING:
     import polars as pl
+
+    from mlops_notebooks.summaries.table import ColumnSketch
 
 __all__ = [
     "EXACT_DISTINCT_LIMIT",
@@ -33,6 +36,7 @@ __all__ = [
     "binned_frequencies",
     "finite_values",
     "plan_column",
+    "plan_from_sketches",
     "summarize",
 ]
 
@@ -181,14 +185,18 @@ def _finite_or_none(value: float) -> float | None:
 
 
 def _merge_moments(a: ColumnSummary, b: ColumnSummary, n1: int, n2: int) -> tuple[float, float]:
+    """Mean and population standard deviation of the union, by the stable pairwise update."""
     if not a.is_numeric or n1 + n2 == 0:
         return float("nan"), float("nan")
     if n1 == 0 or n2 == 0:
         return (a.mean, a.std) if n1 else (b.mean, b.std)
-    total = n1 + n2
-    mean = (n1 * a.mean + n2 * b.mean) / total
-    second = n1 * (a.std**2 + a.mean**2) + n2 * (b.std**2 + b.mean**2)
-    return float(mean), float(np.sqrt(max(second / total - mean**2, 0.0)))
+    merged = merge_moments(_second_order(a, n1), _second_order(b, n2))
+    return merged.mean, float(np.sqrt(merged.m2 / merged.count))
+
+
+def _second_order(summary: ColumnSummary, count: int) -> Moments:
+    # Only the mean and variance are recorded; the higher sums are unknown (NaN).
+    return Moments(count, summary.mean, summary.std**2 * count, float("nan"), float("nan"))
 
 
 def align(
@@ -288,6 +296,30 @@ def plan_column(
     lows = [float(s.quantile(low_q) or 0.0) for s in (ref, cur) if len(s)]
     highs = [float(s.quantile(high_q) or 0.0) for s in (ref, cur) if len(s)]
     low, high = min(lows), max(highs)
+    if not high > low:
+        return ColumnPlan(column, kind, exact=True)
+    return ColumnPlan(column, kind, exact=False, low=low, high=high, bins=FINE_BINS)
+
+
+def plan_from_sketches(
+    column: str, kind: ColumnKind, reference: ColumnSketch, current: ColumnSketch
+) -> ColumnPlan:
+    """The plan of :func:`plan_column`, decided from merged partition sketches.
+
+    The distinct count comes from the HyperLogLog sketches (exact up to 4,096 values) and the
+    fine grid's range from the KLL quantiles; values outside the range are kept exactly, so an
+    approximate range costs nothing in accuracy.
+    """
+    if kind not in NUMERIC_KINDS:
+        return ColumnPlan(column, kind)
+    distinct = max(reference.distinct.estimate(), current.distinct.estimate())
+    if distinct <= EXACT_DISTINCT_LIMIT:
+        return ColumnPlan(column, kind, exact=True)
+    sketches = [s.quantiles for s in (reference, current) if s.quantiles and s.quantiles.count]
+    if not sketches:
+        return ColumnPlan(column, kind, exact=True)
+    low = min(s.quantile(CORE_QUANTILES[0]) for s in sketches)
+    high = max(s.quantile(CORE_QUANTILES[1]) for s in sketches)
     if not high > low:
         return ColumnPlan(column, kind, exact=True)
     return ColumnPlan(column, kind, exact=False, low=low, high=high, bins=FINE_BINS)

@@ -13,11 +13,10 @@ from typing import Any
 import numpy as np
 
 from mlops_notebooks.eda.summaries import REPORTED_QUANTILES, SKETCH_POINTS
+from mlops_notebooks.summaries.moments import moments_of
 
 __all__ = ["from_ordered", "median_abs_deviation", "sorted_floats"]
 
-# Values per block when summing central powers (1.5 MB of buffers: stays in L2 cache).
-MOMENT_BLOCK = 65_536
 IQR_FENCE = 1.5
 ROBUST_Z_LIMIT = 3.5
 MAD_TO_SIGMA = 1.4826
@@ -62,27 +61,6 @@ def from_ordered(values: np.ndarray) -> dict[str, Any]:
     return stats
 
 
-def _central_sums(values: np.ndarray) -> tuple[float, float, float, float]:
-    """Mean and sums of central powers 2–4 of ``values``.
-
-    Blocks of :data:`MOMENT_BLOCK` values stay in cache across the three products, and
-    reused buffers avoid temporaries (no BLAS, so no threads fighting the caller's pool).
-    """
-    mean = float(values.mean())
-    sums = [0.0, 0.0, 0.0]
-    size = min(MOMENT_BLOCK, values.size)
-    centred, squared, product = np.empty(size), np.empty(size), np.empty(size)
-    for start in range(0, values.size, MOMENT_BLOCK):
-        block = values[start : start + MOMENT_BLOCK]
-        c, s, p = centred[: block.size], squared[: block.size], product[: block.size]
-        np.subtract(block, mean, out=c)
-        np.multiply(c, c, out=s)
-        sums[0] += float(s.sum())
-        sums[1] += float(np.multiply(s, c, out=p).sum())
-        sums[2] += float(np.multiply(s, s, out=p).sum())
-    return mean, sums[0], sums[1], sums[2]
-
-
 def _from_sorted(values: np.ndarray) -> dict[str, Any]:
     """Statistics read off ascending finite ``values`` without another pass where possible."""
     n = values.size
@@ -117,7 +95,7 @@ def _from_sorted(values: np.ndarray) -> dict[str, Any]:
             )
         ),
         "iqr": iqr_out,
-        "moments": _central_sums(values),
+        "moments": _central(values),
         "min": float(values[0]),
         "max": float(values[-1]),
         "robust": robust,
@@ -166,3 +144,8 @@ def _kth_distance(values: np.ndarray, median: float, k: int) -> float:
             )
             return float(max(candidates))
     raise AssertionError("unreachable: bisection always finds a split")  # pragma: no cover
+
+
+def _central(values: np.ndarray) -> tuple[float, float, float, float]:
+    moments = moments_of(values)
+    return moments.mean, moments.m2, moments.m3, moments.m4

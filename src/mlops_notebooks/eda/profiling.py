@@ -30,6 +30,7 @@ from mlops_notebooks.eda.warnings import (
     collect_warnings,
 )
 from mlops_notebooks.errors import InvalidInputError
+from mlops_notebooks.summaries.engines import Engine
 
 if TYPE_CHECKING:
     import polars as pl
@@ -37,6 +38,10 @@ if TYPE_CHECKING:
 
 __all__ = ["DataProfile", "profile"]
 
+TARGET_NEEDS_LOCAL = (
+    "target is used by the correlations, which the {engine} engine does not compute; "
+    "drop target or profile a sample in memory"
+)
 UNKNOWN_COLUMN = "column {column!r} is not in the profile; columns: {valid}"
 # Object columns are checked for mixed value types on up to this many non-null values.
 MIXED_TYPE_SAMPLE = 100_000
@@ -156,6 +161,8 @@ def profile(
     thresholds: WarningThresholds | None = None,
     correlation_rows: int | None = 100_000,
     spearman_rows: int | None = 100_000,
+    engine: Engine = "auto",
+    progress: bool | None = None,
 ) -> DataProfile:
     """Profile a data set: overview, per-column statistics by kind, warnings, correlations.
 
@@ -174,6 +181,16 @@ def profile(
         Every other statistic always uses all rows.
     spearman_rows : int or None, default 100000
         Rows sampled for Spearman's rank correlation (``None``: all rows used).
+    engine : {"auto", "local", "stream", "dask", "spark"}, default "auto"
+        Where the statistics are computed. ``local`` loads the data and computes exact
+        statistics; ``stream`` scans Parquet (a path, directory, glob or LazyFrame) in batches
+        with bounded memory; ``dask`` and ``spark`` take a Dask or Spark DataFrame and merge
+        partition summaries on the client. ``auto`` picks ``dask``/``spark`` from the data's
+        type, ``stream`` for Parquet over 20 million rows, else ``local``. On the other
+        engines quantiles and distinct counts come from sketches (see ``docs/scale.md`` for
+        their error bounds) and correlations are not computed.
+    progress : bool or None, default None
+        Progress bar on stderr while streaming (``None``: only when stderr is a terminal).
 
     Returns
     -------
@@ -198,6 +215,17 @@ def profile(
     >>> result.to_frame().shape[0]  # one row per column
     29
     """
+    from mlops_notebooks.summaries.engines import resolve_engine
+
+    resolved = resolve_engine(data, engine)
+    if resolved != "local":
+        if target is not None:
+            raise InvalidInputError(TARGET_NEEDS_LOCAL.format(engine=resolved))
+        from mlops_notebooks.eda._scale import profile_at_scale
+
+        return profile_at_scale(
+            data, resolved, thresholds=thresholds or WarningThresholds(), progress=progress
+        )
     mixed = _mixed_type_columns(data)
     original = to_polars(data)
     frame = normalize(original)

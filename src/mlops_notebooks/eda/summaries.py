@@ -1,4 +1,6 @@
-"""Per-column summaries that can be computed per partition and merged.
+"""Per-column summaries of the EDA profile that can be computed per partition and merged.
+
+Moments come from :mod:`mlops_notebooks.summaries.moments` (the package's one implementation).
 
 What merges exactly: counts, sums, central moments (Pébay's pairwise update), minimum and
 maximum, value counts, interval extremes. What does not: quantiles and exact distinct counts of
@@ -11,11 +13,12 @@ percentile step, and ``distinct`` becomes a lower bound (the larger of the two).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
+
+from mlops_notebooks.summaries.moments import Moments, merge_moments
 
 __all__ = [
     "REPORTED_QUANTILES",
@@ -34,82 +37,6 @@ __all__ = [
 
 REPORTED_QUANTILES: tuple[float, ...] = (0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
 SKETCH_POINTS = np.linspace(0.0, 1.0, 101)
-
-
-@dataclass(frozen=True)
-class Moments:
-    """Count, mean and sums of central powers 2–4 of finite values (exactly mergeable).
-
-    ``skewness`` and ``kurtosis`` follow pandas: the adjusted Fisher–Pearson skewness and
-    the unbiased excess kurtosis, equal to ``scipy.stats.skew(bias=False)`` and
-    ``scipy.stats.kurtosis(bias=False)``.
-    """
-
-    count: int
-    mean: float
-    m2: float
-    m3: float
-    m4: float
-
-    @property
-    def variance(self) -> float | None:
-        """Sample variance (``ddof=1``); ``None`` below two values."""
-        return self.m2 / (self.count - 1) if self.count > 1 else None
-
-    @property
-    def std(self) -> float | None:
-        """Sample standard deviation (``ddof=1``); ``None`` below two values."""
-        variance = self.variance
-        return math.sqrt(variance) if variance is not None else None
-
-    @property
-    def skewness(self) -> float | None:
-        """Adjusted Fisher–Pearson skewness; 0 for a constant, ``None`` below three values."""
-        n = self.count
-        if n < 3:
-            return None
-        if self.m2 <= 1e-14 * max(1.0, self.mean**2) * n:
-            return 0.0
-        g1 = math.sqrt(n) * self.m3 / self.m2**1.5
-        return g1 * math.sqrt(n * (n - 1)) / (n - 2)
-
-    @property
-    def kurtosis(self) -> float | None:
-        """Unbiased excess kurtosis; 0 for a constant, ``None`` below four values."""
-        n = self.count
-        if n < 4:
-            return None
-        if self.m2 <= 1e-14 * max(1.0, self.mean**2) * n:
-            return 0.0
-        g2 = n * self.m4 / self.m2**2 - 3.0
-        return ((n + 1) * g2 + 6.0) * (n - 1) / ((n - 2) * (n - 3))
-
-
-def merge_moments(a: Moments, b: Moments) -> Moments:
-    """Combine the moments of two disjoint partitions exactly (Pébay 2008)."""
-    if a.count == 0:
-        return b
-    if b.count == 0:
-        return a
-    na, nb = float(a.count), float(b.count)
-    n = na + nb
-    delta = b.mean - a.mean
-    mean = a.mean + delta * nb / n
-    m2 = a.m2 + b.m2 + delta**2 * na * nb / n
-    m3 = (
-        a.m3
-        + b.m3
-        + delta**3 * na * nb * (na - nb) / n**2
-        + 3.0 * delta * (na * b.m2 - nb * a.m2) / n
-    )
-    m4 = (
-        a.m4
-        + b.m4
-        + delta**4 * na * nb * (na**2 - na * nb + nb**2) / n**3
-        + 6.0 * delta**2 * (na**2 * b.m2 + nb**2 * a.m2) / n**2
-        + 4.0 * delta * (na * b.m3 - nb * a.m3) / n
-    )
-    return Moments(a.count + b.count, mean, m2, m3, m4)
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,11 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from mlops_notebooks.cli.commands._engine import add_engine_arguments
+
 if TYPE_CHECKING:
     from mlops_notebooks.drift import DriftReport
+    from mlops_notebooks.summaries.engines import Engine
 
 EXIT_NO_DRIFT = 0
 EXIT_DRIFT = 1
@@ -40,6 +43,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--json", metavar="FILE", help="write the result as JSON")
     parser.add_argument("--html", metavar="FILE", help="write an HTML report")
+    add_engine_arguments(parser)
     parser.set_defaults(handler=handle)
 
 
@@ -52,6 +56,8 @@ def handle(args: argparse.Namespace) -> int:
         drift_share=args.drift_share,
         json_path=args.json,
         html_path=args.html,
+        engine=args.engine,
+        address=args.scheduler or args.master,
     )
     print(format_table(report))
     return EXIT_DRIFT if report.dataset_drift else EXIT_NO_DRIFT
@@ -66,17 +72,21 @@ def run_check(
     drift_share: float | None = None,
     json_path: str | None = None,
     html_path: str | None = None,
+    engine: Engine = "auto",
+    address: str | None = None,
 ) -> DriftReport:
     """Run the comparison with config-file settings overridden by options; write outputs."""
     from mlops_notebooks._io import write_text_atomic
     from mlops_notebooks.drift import DriftConfig, compare, load_config
+    from mlops_notebooks.summaries.clusters import on_engine
 
     settings: dict[str, Any] = (load_config(config) if config else DriftConfig()).to_kwargs()
     if columns:
         settings["columns"] = [c.strip() for c in columns.split(",") if c.strip()]
     if drift_share is not None:
         settings["drift_share"] = drift_share
-    report = compare(reference, current, **settings)
+    with on_engine(engine, address) as open_data:
+        report = compare(open_data(reference), open_data(current), engine=engine, **settings)
     if json_path:
         write_text_atomic(json_path, report.to_json() + "\n")
     if html_path:

@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, TextIO
 
+from mlops_notebooks.cli.commands._engine import add_engine_arguments
+
 if TYPE_CHECKING:
     from mlops_notebooks.eda import DataProfile
 
@@ -29,21 +31,35 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--no-correlations", action="store_true", help="skip the pairwise correlations"
     )
+    add_engine_arguments(parser)
     parser.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
     from mlops_notebooks.data import load_dataset
     from mlops_notebooks.eda import profile
+    from mlops_notebooks.summaries.clusters import on_engine
+    from mlops_notebooks.summaries.engines import resolve_engine
 
-    dataset = load_dataset(args.data, backend="polars")
-    result = profile(dataset, correlations=not args.no_correlations, target=args.target)
+    with on_engine(args.engine, args.scheduler or args.master) as open_data:
+        data = open_data(args.data)
+        provenance = [{"source": args.data, "engine": args.engine}]
+        if resolve_engine(data, args.engine) == "local":
+            # In memory anyway: load once through the data layer and keep the provenance.
+            dataset = load_dataset(args.data, backend="polars")
+            data, provenance = dataset, [dataset.provenance.to_dict()]
+        result = profile(
+            data,
+            correlations=not args.no_correlations,
+            target=args.target,
+            engine=args.engine,
+        )
     print_summary(result, sys.stdout)
     if args.json:
         result.save_json(args.json)
         print(f"JSON written: {args.json}", file=sys.stderr)
     if args.html:
-        result.save_html(args.html, provenance=[dataset.provenance.to_dict()])
+        result.save_html(args.html, provenance=provenance)
         print(f"HTML written: {args.html}", file=sys.stderr)
     return 0
 
