@@ -69,7 +69,7 @@ def test_paired_bootstrap_equals_scipy(rng, metric):
 
 def test_compare_models_finds_the_planted_difference(data):
     result = compare_models(data, n_bootstrap=300)
-    pairs = result.to_frame()
+    pairs = result.to_polars()
     row = pairs.filter((pairs["model_a"] == "good") & (pairs["model_b"] == "noisy")).row(
         0, named=True
     )
@@ -103,7 +103,7 @@ def test_compare_models_rejects_bad_requests(data):
 
 def test_evaluate_models_reuses_evaluation_and_ranks(data):
     result = evaluate_models(data, n_bootstrap=200)
-    board = result.to_frame()
+    board = result.to_polars()
     assert board["model"].to_list() == ["good", "planted", "noisy"]
     for model in data.models:
         row = board.filter(board["model"] == model).row(0, named=True)
@@ -121,7 +121,7 @@ def test_agreement_equals_sklearn(data):
     assert result.share[0, 1] == pytest.approx(np.mean(good == noisy), abs=1e-12)
     assert result.kappa[1, 0] == pytest.approx(cohen_kappa_score(good, noisy), abs=1e-12)
     assert np.allclose(np.diag(result.share), 1.0)
-    assert result.to_frame().height == 9
+    assert result.to_polars().height == 9
 
 
 def test_wins_and_losses_counts_and_examples(data):

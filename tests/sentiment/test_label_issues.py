@@ -23,7 +23,7 @@ def test_planted_label_errors_are_flagged_first(rng, data):
     labels[flipped_rows] = 1 - labels[flipped_rows]
     noisy = data.__class__(data.table, data.label_names, labels, data.predicted, data.probabilities)
     result = find_label_issues(noisy, probabilities=probabilities)
-    frame = result.to_frame()
+    frame = result.to_polars()
     planted = set(data.table["id"].to_numpy()[flipped_rows].tolist())
     found = set(frame["id"].to_list())
     assert found <= planted  # nothing clean is flagged
@@ -39,8 +39,8 @@ def test_a_model_with_out_of_sample_probabilities_can_be_used(data):
     assert result.probabilities_from == "good"
     quality = data.gold_probability("good")
     assert np.allclose(
-        np.sort(result.to_frame()["label_quality"].to_numpy()),
-        np.sort(quality[np.isin(data.table["id"].to_numpy(), result.to_frame()["id"].to_numpy())]),
+        np.sort(result.to_polars()["label_quality"].to_numpy()),
+        np.sort(quality[np.isin(data.table["id"].to_numpy(), result.to_polars()["id"].to_numpy())]),
     )
 
 

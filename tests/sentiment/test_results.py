@@ -80,7 +80,7 @@ def test_results_serialise_to_json(data, tmp_path):
     for result in _results(data)[1:]:
         text = result.to_json()
         assert isinstance(json.loads(text), dict)
-        assert result.to_frame().height > 0
+        assert result.to_polars().height > 0
     path = tmp_path / "comparison.json"
     compare_models(data, n_bootstrap=20).to_json(path)
     assert json.loads(path.read_text())["metric"] == "accuracy"
@@ -91,4 +91,4 @@ def test_long_texts_are_shortened_in_html(texts, predictions):
     data = join_predictions(long, predictions, models=MODELS, label_names=["negative", "positive"])
     html = sample_table(data, n=1)._repr_html_()
     assert "…" in html
-    assert sample_table(data, n=1).to_frame()["text"][0] == long["text"][0]
+    assert sample_table(data, n=1).to_polars()["text"][0] == long["text"][0]

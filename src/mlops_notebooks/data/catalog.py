@@ -28,10 +28,14 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from mlops_notebooks._protocol import Result
 from mlops_notebooks.data.secrets import SecretValues, environment, mask_url, substitute
 from mlops_notebooks.errors import CatalogError
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = [
     "CATALOG_ENV",
@@ -145,11 +149,13 @@ class CatalogEntry:
 
 
 @dataclass(frozen=True)
-class Catalog:
+class Catalog(Result):
     """A parsed catalog file: ``entries`` by name, in file order."""
 
     path: Path
     entries: Mapping[str, CatalogEntry]
+
+    report_title: ClassVar[str] = "Data catalog"
 
     def __contains__(self, name: object) -> bool:
         return name in self.entries
@@ -177,12 +183,18 @@ class Catalog:
         }
         return Catalog(path=self.path, entries=entries)
 
-    def to_frame(self) -> Any:
-        """The entries as a pandas DataFrame (name, layer, masked source, description, …)."""
-        import pandas as pd
+    def to_polars(self) -> pl.DataFrame:
+        """The entries (name, layer, masked source, description, format, query)."""
+        import polars as pl
 
         columns = ["name", "layer", "source", "description", "format", "query"]
-        return pd.DataFrame([e.to_dict() for e in self.entries.values()], columns=columns)
+        return pl.DataFrame(
+            [e.to_dict() for e in self.entries.values()],
+            schema=dict.fromkeys(columns, pl.String),
+        )
+
+    def _html_body(self) -> str:
+        return self._repr_html_()
 
     def to_dict(self) -> dict[str, Any]:
         """The catalog path and its entries (masked), JSON-ready."""

@@ -100,7 +100,7 @@ def report_page_html(report: DriftReport, *, images: bool = True) -> str:
         report.plot(ax=ax)
         body += f"<h3>Drift by column</h3><img src='data:image/png;base64,{_figure_png(figure)}'/>"
         if report.drifted_columns:
-            distributions = report.plot_distributions(top=6)
+            distributions = report.plot_distributions(top_k=6)
             body += (
                 "<h3>Most drifted columns</h3>"
                 f"<img src='data:image/png;base64,{_figure_png(distributions)}'/>"

@@ -8,24 +8,23 @@ near 0.5 means the data sets are indistinguishable; the features it relies on ar
 from __future__ import annotations
 
 import html
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from mlops_notebooks._deprecation import renamed
 from mlops_notebooks._frames import FrameLike
 from mlops_notebooks._kinds import ColumnKind
+from mlops_notebooks._protocol import Result, check_kind
 from mlops_notebooks._render import figure_of
 from mlops_notebooks.drift.comparison import _kind, read_input
 from mlops_notebooks.errors import InvalidInputError
 
 if TYPE_CHECKING:
-    import pandas as pd
     import polars as pl
-    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 __all__ = [
@@ -47,7 +46,7 @@ NO_NUMERIC = "reconstruction drift needs at least two numeric columns present in
 
 
 @dataclass(frozen=True)
-class DomainClassifierDrift:
+class DomainClassifierDrift(Result):
     """How well a classifier tells current rows from reference rows.
 
     Attributes
@@ -81,6 +80,9 @@ class DomainClassifierDrift:
     rows_current: int = 0
     skipped: tuple[str, ...] = ()
 
+    plot_kinds: ClassVar[tuple[str, ...]] = ("importances",)
+    report_title: ClassVar[str] = "Domain classifier drift"
+
     @property
     def drivers(self) -> tuple[str, ...]:
         """Features whose shuffling lowers the AUC by ≥ 0.01 and by twice its std, largest first."""
@@ -90,11 +92,15 @@ class DomainClassifierDrift:
             if mean >= DRIVER_MIN_IMPORTANCE and mean > 2 * std
         )
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_polars(self) -> pl.DataFrame:
         """Feature importances, largest first."""
-        import pandas as pd
+        import polars as pl
 
-        return pd.DataFrame(list(self.importances), columns=["feature", "importance", "std"])
+        return pl.DataFrame(
+            list(self.importances),
+            schema={"feature": pl.String, "importance": pl.Float64, "std": pl.Float64},
+            orient="row",
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-Python form."""
@@ -112,9 +118,8 @@ class DomainClassifierDrift:
             "skipped": list(self.skipped),
         }
 
-    def to_json(self) -> str:
-        """:meth:`to_dict` as JSON text."""
-        return json.dumps(self.to_dict(), indent=2)
+    def _html_body(self) -> str:
+        return self._repr_html_()
 
     def _repr_html_(self) -> str:
         verdict = "drift" if self.drift else "no drift"
@@ -129,13 +134,15 @@ class DomainClassifierDrift:
             f"{rows}</table>"
         )
 
-    def plot(self, ax: Axes | None = None, *, top: int = 15) -> Figure:
-        """Bar chart of permutation importances (drop in ROC AUC)."""
+    @renamed(top="top_k")
+    def plot(self, kind: str | None = None, *, ax: Any = None, top_k: int = 15) -> Figure:
+        """Bar chart of the ``top_k`` permutation importances (drop in ROC AUC)."""
         from mlops_notebooks.drift.plots import new_figure
 
+        check_kind(kind, self.plot_kinds, what="domain classifier plot kind")
         if ax is None:
-            _, ax = new_figure(7, max(2.5, 0.3 * top))
-        shown = self.importances[:top][::-1]
+            _, ax = new_figure(7, max(2.5, 0.3 * top_k))
+        shown = self.importances[:top_k][::-1]
         ax.barh([s[0] for s in shown], [s[1] for s in shown], xerr=[s[2] for s in shown])
         ax.set_xlabel("drop in ROC AUC when the feature is shuffled")
         ax.set_title(f"What tells current from reference (AUC {self.auc:.3f})")
@@ -143,7 +150,7 @@ class DomainClassifierDrift:
 
 
 @dataclass(frozen=True)
-class ReconstructionDrift:
+class ReconstructionDrift(Result):
     """PCA fitted on reference data; drift when current rows reconstruct worse.
 
     Attributes
@@ -171,13 +178,47 @@ class ReconstructionDrift:
     components: int
     column_errors: tuple[tuple[str, float, float], ...] = field(repr=False)
 
-    def to_frame(self) -> pd.DataFrame:
-        """Reconstruction error per column in each data set."""
-        import pandas as pd
+    plot_kinds: ClassVar[tuple[str, ...]] = ("columns",)
+    report_title: ClassVar[str] = "Reconstruction drift"
 
-        return pd.DataFrame(
-            list(self.column_errors), columns=["column", "reference_error", "current_error"]
+    def to_polars(self) -> pl.DataFrame:
+        """Reconstruction error per column in each data set."""
+        import polars as pl
+
+        return pl.DataFrame(
+            list(self.column_errors),
+            schema={
+                "column": pl.String,
+                "reference_error": pl.Float64,
+                "current_error": pl.Float64,
+            },
+            orient="row",
         )
+
+    def plot(self, kind: str | None = None, *, ax: Any = None) -> Figure:
+        """Reconstruction error of each column on held-out reference rows and current rows."""
+        from mlops_notebooks._render import new_axes
+
+        check_kind(kind, self.plot_kinds, what="reconstruction plot kind")
+        axis = new_axes(ax, (7, max(2.5, 0.35 * len(self.column_errors) + 1)))
+        positions = np.arange(len(self.column_errors))
+        names = [c[0] for c in self.column_errors]
+        axis.barh(
+            positions - 0.2,
+            [c[1] for c in self.column_errors],
+            height=0.4,
+            label="reference (held out)",
+        )
+        axis.barh(positions + 0.2, [c[2] for c in self.column_errors], height=0.4, label="current")
+        axis.set_yticks(positions, names)
+        axis.invert_yaxis()
+        axis.set_xlabel("mean squared reconstruction error (standardized)")
+        axis.set_title(f"PCA reconstruction ({self.components} components, ratio {self.ratio:.3f})")
+        axis.legend(loc="best")
+        return figure_of(axis)
+
+    def _html_body(self) -> str:
+        return self._repr_html_()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-Python form."""

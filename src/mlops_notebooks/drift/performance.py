@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from mlops_notebooks._protocol import Result, check_kind
+
 if TYPE_CHECKING:
-    import pandas as pd
     import polars as pl
 
 __all__ = ["PerformanceChange", "performance_change"]
@@ -20,7 +20,7 @@ MAX_CLASSES = 20
 
 
 @dataclass(frozen=True)
-class PerformanceChange:
+class PerformanceChange(Result):
     """Metrics computed on each data set and their change.
 
     Attributes
@@ -39,6 +39,9 @@ class PerformanceChange:
     rows_reference: int
     rows_current: int
 
+    plot_kinds: ClassVar[tuple[str, ...]] = ("change",)
+    report_title: ClassVar[str] = "Performance change"
+
     @property
     def change(self) -> dict[str, float]:
         """current − reference, per metric."""
@@ -55,20 +58,44 @@ class PerformanceChange:
             "rows_current": self.rows_current,
         }
 
-    def to_json(self) -> str:
-        """:meth:`to_dict` as JSON text."""
-        return json.dumps(self.to_dict(), indent=2)
-
-    def to_frame(self) -> pd.DataFrame:
+    def to_polars(self) -> pl.DataFrame:
         """One row per metric: reference, current, change."""
-        import pandas as pd
+        import polars as pl
 
         change = self.change
-        rows = [
-            {"metric": k, "reference": v, "current": self.current.get(k), "change": change.get(k)}
-            for k, v in self.reference.items()
-        ]
-        return pd.DataFrame(rows, columns=["metric", "reference", "current", "change"])
+        return pl.DataFrame(
+            {
+                "metric": list(self.reference),
+                "reference": list(self.reference.values()),
+                "current": [self.current.get(k) for k in self.reference],
+                "change": [change.get(k) for k in self.reference],
+            },
+            schema={
+                "metric": pl.String,
+                "reference": pl.Float64,
+                "current": pl.Float64,
+                "change": pl.Float64,
+            },
+        )
+
+    def plot(self, kind: str | None = None, *, ax: Any = None) -> Any:
+        """Paired bars of each metric in the reference and the current data."""
+        from mlops_notebooks._render import figure_of, new_axes
+
+        check_kind(kind, self.plot_kinds, what="performance plot kind")
+        axis = new_axes(ax, (6, 0.5 * len(self.reference) + 1.5))
+        positions = np.arange(len(self.reference))
+        current = [self.current.get(k, np.nan) for k in self.reference]
+        axis.barh(positions - 0.2, list(self.reference.values()), height=0.4, label="reference")
+        axis.barh(positions + 0.2, current, height=0.4, label="current")
+        axis.set_yticks(positions, list(self.reference))
+        axis.invert_yaxis()
+        axis.set_title(f"Model performance ({self.task})")
+        axis.legend(loc="best")
+        return figure_of(axis)
+
+    def _html_body(self) -> str:
+        return self._repr_html_()
 
     def _repr_html_(self) -> str:
         cells = "".join(

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import html
-import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from mlops_notebooks._frames import FrameLike
+from mlops_notebooks._protocol import Result, check_kind
 from mlops_notebooks._render import figure_of
 from mlops_notebooks.drift.comparison import compare, read_input
 from mlops_notebooks.drift.methods import MethodInput, get_method
@@ -20,9 +20,7 @@ from mlops_notebooks.drift.summaries import finite_values, plan_column, summariz
 from mlops_notebooks.errors import InvalidInputError
 
 if TYPE_CHECKING:
-    import pandas as pd
     import polars as pl
-    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
     from mlops_notebooks.drift.report import ColumnDrift, DriftReport
@@ -35,7 +33,7 @@ BAD_EVERY = "every must be a polars duration such as '1d', '1w', '1mo' or a posi
 
 
 @dataclass(frozen=True)
-class WindowedDrift:
+class WindowedDrift(Result):
     """Per-window drift statistics of each column against the reference.
 
     Attributes
@@ -72,6 +70,9 @@ class WindowedDrift:
     overall: DriftReport | None = field(default=None, repr=False)
     skipped_windows: tuple[str, ...] = ()
 
+    plot_kinds: ClassVar[tuple[str, ...]] = ("heatmap",)
+    report_title: ClassVar[str] = "Drift over time"
+
     @property
     def first_drift(self) -> dict[str, str | None]:
         """For each column, the first window in which it drifted (None: never)."""
@@ -100,21 +101,21 @@ class WindowedDrift:
                 out[i] = self.statistics[i] / threshold
         return out
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_polars(self) -> pl.DataFrame:
         """Long format: one row per column and window."""
-        import pandas as pd
+        import polars as pl
 
-        n_windows = len(self.windows)
-        return pd.DataFrame(
+        n_windows, n_columns = len(self.windows), len(self.columns)
+        return pl.DataFrame(
             {
-                "column": np.repeat(self.columns, n_windows),
-                "window": np.tile(self.windows, len(self.columns)),
-                "rows": np.tile(self.rows, len(self.columns)),
-                "method": np.repeat(self.methods, n_windows),
-                "statistic": self.statistics.ravel(),
-                "p_value": self.p_values.ravel(),
-                "threshold": np.repeat(self.thresholds, n_windows),
-                "drift": self.drift.ravel(),
+                "column": pl.Series(np.repeat(self.columns, n_windows), dtype=pl.String),
+                "window": pl.Series(np.tile(self.windows, n_columns), dtype=pl.String),
+                "rows": pl.Series(np.tile(self.rows, n_columns), dtype=pl.Int64),
+                "method": pl.Series(np.repeat(self.methods, n_windows), dtype=pl.String),
+                "statistic": pl.Series(self.statistics.ravel(), dtype=pl.Float64),
+                "p_value": pl.Series(self.p_values.ravel(), dtype=pl.Float64),
+                "threshold": pl.Series(np.repeat(self.thresholds, n_windows), dtype=pl.Float64),
+                "drift": pl.Series(self.drift.ravel(), dtype=pl.Boolean),
             }
         )
 
@@ -133,15 +134,15 @@ class WindowedDrift:
             "dataset_drift": self.dataset_drift.tolist(),
         }
 
-    def to_json(self) -> str:
-        """:meth:`to_dict` as JSON text."""
-        return json.dumps(self.to_dict(), indent=2, allow_nan=False)
-
-    def plot(self, ax: Axes | None = None) -> Figure:
+    def plot(self, kind: str | None = None, *, ax: Any = None) -> Figure:
         """Heatmap of columns × windows (see :func:`mlops_notebooks.drift.plots.plot_heatmap`)."""
         from mlops_notebooks.drift.plots import plot_heatmap
 
+        check_kind(kind, self.plot_kinds, what="drift-over-time plot kind")
         return figure_of(plot_heatmap(self, ax=ax))
+
+    def _html_body(self) -> str:
+        return self._repr_html_()
 
     def _repr_html_(self) -> str:
         drifted = int(self.dataset_drift.sum())

@@ -15,16 +15,16 @@ Boolean columns count as categorical. Identifier, text and datetime columns are 
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 
 from mlops_notebooks._frames import FrameLike, to_polars
 from mlops_notebooks._kinds import ColumnKind, infer_kinds
+from mlops_notebooks._protocol import Result, check_kind
 from mlops_notebooks.eda._pairwise import (
     GroupSums,
     PairwiseSums,
@@ -42,7 +42,6 @@ __all__ = ["CorrelationReport", "correlations"]
 
 Method = Literal["pearson", "spearman", "cramers_v", "correlation_ratio"]
 METHODS: tuple[str, ...] = ("pearson", "spearman", "cramers_v", "correlation_ratio")
-UNKNOWN_METHOD = "unknown correlation method {method!r}; choose one of {valid}"
 UNKNOWN_TARGET = "target column {target!r} is not in the data"
 UNUSABLE_TARGET = "target column {target!r} is {kind}: it must be numeric, categorical or boolean"
 # Rows per chunk when accumulating sums: bounds memory, and keeps each temporary block
@@ -58,7 +57,7 @@ CATEGORICAL_KINDS = (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN)
 
 
 @dataclass(frozen=True, eq=False)
-class CorrelationReport:
+class CorrelationReport(Result):
     """Pairwise associations of a data set.
 
     Attributes
@@ -92,12 +91,14 @@ class CorrelationReport:
     target: str | None = None
     skipped: dict[str, str] = field(default_factory=dict)
 
+    plot_kinds: ClassVar[tuple[str, ...]] = ("associations", *METHODS)
+    report_title: ClassVar[str] = "Correlations"
+
     def matrix(self, method: Method = "pearson") -> pd.DataFrame:
         """One statistic as a labelled pandas matrix."""
         import pandas as pd
 
-        if method not in METHODS:
-            raise InvalidInputError(UNKNOWN_METHOD.format(method=method, valid=list(METHODS)))
+        check_kind(method, METHODS, what="correlation method")
         rows, cols = self._labels(method)
         return pd.DataFrame(getattr(self, method), index=list(rows), columns=list(cols))
 
@@ -108,7 +109,7 @@ class CorrelationReport:
             return self.categorical_columns, self.categorical_columns
         return self.numeric_columns, self.categorical_columns
 
-    def to_frame(self) -> pl.DataFrame:
+    def to_polars(self) -> pl.DataFrame:
         """Every pair once: ``column_a, column_b, method, value``, strongest first."""
         import polars as pl
 
@@ -141,7 +142,7 @@ class CorrelationReport:
         """
         import polars as pl
 
-        frame = self.to_frame()
+        frame = self.to_polars()
         if method is None:
             frame = frame.filter(pl.col("method") != "spearman")
         else:
@@ -156,7 +157,7 @@ class CorrelationReport:
             return pl.DataFrame(
                 schema={"column": pl.String, "method": pl.String, "value": pl.Float64}
             )
-        pairs = self.to_frame().filter(
+        pairs = self.to_polars().filter(
             ((pl.col("column_a") == self.target) | (pl.col("column_b") == self.target))
             & (pl.col("method") != "spearman")
         )
@@ -200,9 +201,8 @@ class CorrelationReport:
             **{method: plain(getattr(self, method)) for method in METHODS},
         }
 
-    def to_json(self, **kwargs: Any) -> str:
-        """:meth:`to_dict` as a JSON string."""
-        return json.dumps(self.to_dict(), **kwargs)
+    def _html_body(self) -> str:
+        return self._repr_html_()
 
     def _repr_html_(self) -> str:
         from mlops_notebooks.eda.html import frame_table
@@ -210,12 +210,13 @@ class CorrelationReport:
         caption = f"Top associated pairs ({self.rows:,} of {self.total_rows:,} rows)"
         return frame_table(self.top_pairs(15), caption=caption)
 
-    def plot(self, method: Method | Literal["associations"] = "associations") -> Figure:
-        """Heatmap of one statistic, or of all associations in one matrix."""
+    def plot(self, kind: str | None = None, *, ax: Any = None) -> Figure:
+        """Heatmap of one statistic, or (default) of all associations in one matrix."""
         from mlops_notebooks.eda.plots import plot_heatmap
 
-        matrix = self.associations() if method == "associations" else self.matrix(method)
-        return plot_heatmap(matrix, title=method.replace("_", " "))
+        kind = check_kind(kind, self.plot_kinds, what="correlation plot kind")
+        matrix = self.associations() if kind == "associations" else self.matrix(kind)  # type: ignore[arg-type]
+        return plot_heatmap(matrix, title=str(kind).replace("_", " "), ax=ax)
 
 
 def correlations(

@@ -269,13 +269,15 @@ def plot_box(
     return figure
 
 
-def plot_heatmap(matrix: pd.DataFrame, *, title: str = "", vmin: float = -1.0) -> Figure:
+def plot_heatmap(
+    matrix: pd.DataFrame, *, title: str = "", vmin: float = -1.0, ax: Axes | None = None
+) -> Figure:
     """A labelled heatmap of a square or rectangular matrix (NaN cells left blank)."""
     size = max(4.0, 0.35 * max(matrix.shape))
-    from mlops_notebooks._render import new_figure
+    from mlops_notebooks._render import figure_of, new_axes
 
-    figure = new_figure((size + 1.5, size))
-    axis = figure.subplots()
+    axis = new_axes(ax, (size + 1.5, size))
+    figure = figure_of(axis)
     image = axis.imshow(
         np.ma.masked_invalid(matrix.to_numpy(dtype=float)), cmap="RdBu_r", vmin=vmin, vmax=1.0
     )

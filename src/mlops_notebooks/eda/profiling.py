@@ -7,19 +7,20 @@ The work is a handful of polars passes over all columns at once (see
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from mlops_notebooks._frames import FrameLike, to_polars
 from mlops_notebooks._io import write_text_atomic
 from mlops_notebooks._kinds import ColumnKind, infer_kinds
+from mlops_notebooks._protocol import Result, check_kind, refuse_axes
 from mlops_notebooks.eda.association import CorrelationReport, compute_correlations
 from mlops_notebooks.eda.compute import count_duplicate_rows, normalize, summarize_columns
 from mlops_notebooks.eda.summaries import ColumnProfile
@@ -29,7 +30,7 @@ from mlops_notebooks.eda.warnings import (
     WarningThresholds,
     collect_warnings,
 )
-from mlops_notebooks.errors import InvalidInputError
+from mlops_notebooks.errors import InvalidInputError, UnknownNameError
 
 if TYPE_CHECKING:
     import polars as pl
@@ -37,13 +38,12 @@ if TYPE_CHECKING:
 
 __all__ = ["DataProfile", "profile"]
 
-UNKNOWN_COLUMN = "column {column!r} is not in the profile; columns: {valid}"
 # Object columns are checked for mixed value types on up to this many non-null values.
 MIXED_TYPE_SAMPLE = 100_000
 
 
 @dataclass(frozen=True, eq=False)
-class DataProfile:
+class DataProfile(Result):
     """The profile of a data set, returned by :func:`profile`.
 
     Attributes
@@ -66,15 +66,17 @@ class DataProfile:
     thresholds: WarningThresholds = field(default_factory=WarningThresholds)
     correlations: CorrelationReport | None = None
 
+    plot_kinds: ClassVar[tuple[str, ...]] = ("columns",)
+    report_title: ClassVar[str] = "Data profile"
+
     def column(self, name: str) -> ColumnProfile:
-        """The profile of one column by name."""
+        """The profile of one column by name (:class:`UnknownNameError` lists the columns)."""
         for column in self.columns:
             if column.name == name:
                 return column
-        valid = [c.name for c in self.columns]
-        raise InvalidInputError(UNKNOWN_COLUMN.format(column=name, valid=valid))
+        raise UnknownNameError(name, tuple(c.name for c in self.columns), what="column")
 
-    def to_frame(self) -> pl.DataFrame:
+    def to_polars(self) -> pl.DataFrame:
         """One row per column with the headline statistics (missing, distinct, quantiles…)."""
         import polars as pl
 
@@ -103,13 +105,10 @@ class DataProfile:
             "correlations": None if self.correlations is None else self.correlations.to_dict(),
         }
 
-    def to_json(self, **kwargs: Any) -> str:
-        """:meth:`to_dict` as JSON (NaN and infinities written as ``null``)."""
-        return json.dumps(_finite(self.to_dict()), **kwargs)
-
-    def save_json(self, path: str | os.PathLike[str]) -> None:
-        """Write :meth:`to_json` to ``path`` atomically."""
-        write_text_atomic(path, self.to_json(indent=2))
+    def save_json(self, path: str | os.PathLike[str]) -> Path:
+        """Write :meth:`to_json` to ``path`` atomically and return the path."""
+        self.to_json(path)
+        return Path(path)
 
     def to_html(self, *, figures: bool = True) -> str:
         """A standalone HTML report (every name and value escaped; figures as inline PNGs)."""
@@ -117,30 +116,28 @@ class DataProfile:
 
         return profile_document(self, figures=figures)
 
-    def save_html(self, path: str | os.PathLike[str]) -> None:
-        """Write :meth:`to_html` to ``path`` atomically."""
-        write_text_atomic(path, self.to_html())
+    def save_html(self, path: str | os.PathLike[str]) -> Path:
+        """Write :meth:`to_html` to ``path`` atomically and return the path."""
+        return write_text_atomic(path, self.to_html())
 
     def _repr_html_(self) -> str:
         from mlops_notebooks.eda.html import profile_fragment
 
         return profile_fragment(self)
 
-    def plot(self, columns: list[str] | None = None) -> Figure:
-        """Small multiples of every profiled column (quantile box, or top-value bars)."""
+    def plot(
+        self, kind: str | None = None, *, ax: Any = None, columns: list[str] | None = None
+    ) -> Figure:
+        """Small multiples of every profiled column (quantile box, or top-value bars).
+
+        ``kind`` is ``"columns"`` (the only kind); the panels need their own figure, so ``ax``
+        must be ``None``.
+        """
         from mlops_notebooks.eda.plots import plot_profile
 
+        kind = check_kind(kind, self.plot_kinds, what="profile plot kind")
+        refuse_axes(ax, kind)
         return plot_profile(self, columns)
-
-
-def _finite(value: Any) -> Any:
-    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
-        return None
-    if isinstance(value, dict):
-        return {key: _finite(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(item) for item in value]
-    return value
 
 
 def profile(

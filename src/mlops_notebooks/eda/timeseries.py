@@ -13,11 +13,12 @@ from __future__ import annotations
 import json
 import warnings
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 
 from mlops_notebooks._frames import FrameLike, to_polars
+from mlops_notebooks._protocol import Result, check_kind
 from mlops_notebooks.errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ class AdfResult:
 
 
 @dataclass(frozen=True, eq=False)
-class TimeSeriesReport:
+class TimeSeriesReport(Result):
     """Result of :func:`time_series`.
 
     Attributes
@@ -103,7 +104,10 @@ class TimeSeriesReport:
     adf: AdfResult | None
     groups: pl.DataFrame | None = None
 
-    def to_frame(self) -> pl.DataFrame:
+    plot_kinds: ClassVar[tuple[str, ...]] = ("series", "decomposition", "autocorrelation", "groups")
+    report_title: ClassVar[str] = "Time series"
+
+    def to_polars(self) -> pl.DataFrame:
         """The regular series with rolling statistics."""
         return self.series
 
@@ -135,9 +139,8 @@ class TimeSeriesReport:
             "adf": None if self.adf is None else vars(self.adf),
         }
 
-    def to_json(self, **kwargs: Any) -> str:
-        """:meth:`to_dict` as JSON."""
-        return json.dumps(self.to_dict(), default=str, **kwargs)
+    def _html_body(self) -> str:
+        return self._repr_html_()
 
     def _repr_html_(self) -> str:
         from mlops_notebooks.eda.html import _table
@@ -146,12 +149,20 @@ class TimeSeriesReport:
         return _table(["", "value"], rows, caption="Time series")
 
     def plot(
-        self, kind: Literal["series", "decomposition", "autocorrelation", "groups"] = "series"
+        self,
+        kind: str | None = None,
+        *,
+        ax: Any = None,
     ) -> Figure:
-        """Draw the series with its rolling band, the STL components, ACF/PACF, or the groups."""
+        """Draw the series with its rolling band, the STL components, ACF/PACF, or the groups.
+
+        ``kind`` defaults to ``"series"``; ``series`` and ``groups`` draw into ``ax`` when given,
+        the others need their own figure.
+        """
         from mlops_notebooks.eda import plots_time
 
-        return plots_time.plot(self, kind)
+        kind = check_kind(kind, self.plot_kinds, what="time series plot kind")
+        return plots_time.plot(self, str(kind), ax=ax)
 
 
 def time_series(

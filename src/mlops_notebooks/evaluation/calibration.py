@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import polars as pl
 
+from mlops_notebooks._protocol import Result, check_kind
 from mlops_notebooks.errors import InvalidInputError
 
 from ._inputs import ModelOutputs
@@ -20,7 +21,7 @@ BAD_STRATEGY = "strategy must be 'uniform' or 'quantile', not {strategy!r}"
 
 
 @dataclass(frozen=True, eq=False)
-class CalibrationCurve:
+class CalibrationCurve(Result):
     """Observed frequency against mean predicted probability per probability bin.
 
     For a binary task the probability is the positive class's; for a multi-class task it is the
@@ -43,10 +44,24 @@ class CalibrationCurve:
     maximum_calibration_error: float
     strategy: str
 
-    def to_frame(self) -> pl.DataFrame:
+    plot_kinds: ClassVar[tuple[str, ...]] = ("reliability",)
+    report_title: ClassVar[str] = "Calibration"
+
+    def to_polars(self) -> pl.DataFrame:
+        """The non-empty probability bins."""
         return self.bins
 
+    def plot(self, kind: str | None = None, *, ax: Any = None) -> Any:
+        """Reliability diagram: observed frequency against mean predicted probability."""
+        from mlops_notebooks._render import figure_of
+
+        from .plots import plot_calibration
+
+        check_kind(kind, self.plot_kinds, what="calibration plot kind")
+        return figure_of(plot_calibration(self, ax))
+
     def to_dict(self) -> dict[str, Any]:
+        """The bins and the calibration errors as plain values."""
         return {
             "expected_calibration_error": self.expected_calibration_error,
             "maximum_calibration_error": self.maximum_calibration_error,

@@ -7,17 +7,17 @@ Per-row scores come from :data:`ROW_SCORES`, a registry shared with
 from __future__ import annotations
 
 import html
-import json
-import os
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import polars as pl
 
+from mlops_notebooks._deprecation import renamed
 from mlops_notebooks._frames import FrameLike, to_polars
-from mlops_notebooks._io import write_text_atomic
+from mlops_notebooks._protocol import Result, check_kind, lookup
 from mlops_notebooks._render import frame_to_html, new_axes, section
 from mlops_notebooks.errors import InvalidInputError
 
@@ -75,7 +75,7 @@ def row_score(outputs: ModelOutputs, name: str | None = None) -> tuple[str, np.n
 
 
 @dataclass(frozen=True, eq=False)
-class ErrorAnalysis:
+class ErrorAnalysis(Result):
     """Where the errors are.
 
     Attributes
@@ -83,7 +83,7 @@ class ErrorAnalysis:
     rows : polars.DataFrame
         The features, target, prediction, ``residual`` (regression) and ``error`` per row.
     largest : polars.DataFrame
-        The ``top_n`` rows with the largest ``error``.
+        The ``top_k`` rows with the largest ``error``.
     by_feature : polars.DataFrame
         ``feature, level, n_rows, share, mean_error, lift`` (+ ``mean_residual`` for
         regression) per feature bin or category; lift = mean error / overall mean error.
@@ -98,10 +98,15 @@ class ErrorAnalysis:
     score: str
     overall_error: float
 
-    def to_frame(self) -> pl.DataFrame:
+    plot_kinds: ClassVar[tuple[str, ...]] = ("by_feature",)
+    report_title: ClassVar[str] = "Error analysis"
+
+    def to_polars(self) -> pl.DataFrame:
+        """Mean error per feature bin or category (see ``by_feature``)."""
         return self.by_feature
 
     def to_dict(self) -> dict[str, Any]:
+        """Everything but the per-row table, as plain JSON-compatible values."""
         return {
             "score": self.score,
             "overall_error": self.overall_error,
@@ -109,18 +114,30 @@ class ErrorAnalysis:
             "by_feature": self.by_feature.to_dicts(),
         }
 
-    def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
-        text = json.dumps(self.to_dict(), indent=2, default=str)
-        if path is not None:
-            write_text_atomic(path, text)
-        return text
+    def plot(self, kind: str | None = None, *, ax: Any = None, feature: str | None = None) -> Any:
+        """Mean error per bin/category of ``feature`` against the overall mean error.
 
-    def plot(self, feature: str, ax: Any = None) -> Any:
-        """Mean error per bin/category of ``feature`` against the overall mean error."""
+        ``kind`` is ``"by_feature"`` (the only kind); ``feature`` defaults to the feature with
+        the largest lift.
+        """
+        features = tuple(self.by_feature["feature"].unique(maintain_order=True))
+        if kind in features and feature is None:  # the old signature: plot(feature)
+            warnings.warn(
+                "ErrorAnalysis.plot(feature) is deprecated and will be removed in the next "
+                "release; use plot(feature=...)",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            kind, feature = None, kind
+        check_kind(kind, self.plot_kinds, what="error analysis plot kind")
+        if feature is None:
+            if not features:
+                raise InvalidInputError("no feature to draw: the error analysis has no feature")
+            worst = self.by_feature.sort("lift", descending=True, nulls_last=True)
+            feature = str(worst["feature"][0])
+        lookup(dict.fromkeys(features), feature, what="feature")
         ax = new_axes(ax, (6, 4))
         rows = self.by_feature.filter(pl.col("feature") == feature)
-        if rows.height == 0:
-            raise InvalidInputError(f"feature {feature!r} is not in this error analysis")
         positions = np.arange(rows.height)
         ax.barh(positions, rows["mean_error"].to_numpy(), color="#4c72b0")
         ax.set_yticks(positions, rows["level"].to_list())
@@ -145,6 +162,7 @@ class ErrorAnalysis:
         )
 
 
+@renamed(top_n="top_k")
 def analyze_errors(
     data: FrameLike,
     *,
@@ -155,7 +173,7 @@ def analyze_errors(
     score: str | None = None,
     task: Literal["auto", "binary", "multiclass", "regression"] = "auto",
     n_bins: int = 10,
-    top_n: int = 20,
+    top_k: int = 20,
 ) -> ErrorAnalysis:
     """Per-row errors with the features, the largest errors, and errors by feature bins.
 
@@ -170,7 +188,8 @@ def analyze_errors(
         A name from :data:`ROW_SCORES`; default misclassified / absolute_error.
     n_bins : int, default 10
         Quantile bins per numeric feature.
-    top_n : int, default 20
+    top_k : int, default 20
+        Rows kept in ``largest`` (``top_n`` is its deprecated old name).
 
     Returns
     -------
@@ -200,7 +219,7 @@ def analyze_errors(
     by_feature = pl.concat(tables, how="vertical_relaxed") if tables else pl.DataFrame()
     return ErrorAnalysis(
         rows=rows,
-        largest=rows.sort("error", descending=True).head(top_n),
+        largest=rows.sort("error", descending=True).head(top_k),
         by_feature=by_feature,
         score=score_name,
         overall_error=overall,

@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mlops_notebooks._render import new_axes
+from mlops_notebooks.errors import InvalidInputError
 
 if TYPE_CHECKING:
+    from .calibration import CalibrationCurve
     from .results import BiasReport, EvaluationReport
 
-__all__ = ["REPORT_PLOTS", "plot_metric_by_group"]
+__all__ = ["REPORT_PLOTS", "plot_calibration", "plot_metric_by_group"]
 
 
 def _axes(ax: Any) -> Any:
@@ -35,18 +37,23 @@ def _metrics(report: EvaluationReport, ax: Any) -> Any:
     return ax
 
 
-def _calibration(report: EvaluationReport, ax: Any) -> Any:
+def plot_calibration(curve: CalibrationCurve, ax: Any) -> Any:
+    """Reliability diagram of ``curve`` with the diagonal of perfect calibration."""
     ax = _axes(ax)
-    assert report.calibration is not None
-    bins = report.calibration.bins
+    bins = curve.bins
     ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="perfect calibration")
     ax.plot(bins["mean_predicted"], bins["observed"], marker="o", label="model")
     ax.set_xlabel("mean predicted probability")
     ax.set_ylabel("observed frequency")
-    ece = report.calibration.expected_calibration_error
-    ax.set_title(f"Calibration (ECE {ece:.3f})")
+    ax.set_title(f"Calibration (ECE {curve.expected_calibration_error:.3f})")
     ax.legend(loc="upper left")
     return ax
+
+
+def _calibration(report: EvaluationReport, ax: Any) -> Any:
+    if report.calibration is None:
+        raise InvalidInputError("this report has no calibration curve (no probabilities)")
+    return plot_calibration(report.calibration, ax)
 
 
 def _thresholds(report: EvaluationReport, ax: Any) -> Any:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
-from mlops_notebooks._render import new_axes
+from mlops_notebooks._render import new_axes, new_figure
 from mlops_notebooks.errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -93,15 +93,15 @@ def _calibration(evaluations: ModelEvaluations, ax: Any) -> Any:
 
 
 def _confusion(evaluations: ModelEvaluations, ax: Any) -> Any:
-    from matplotlib.figure import Figure
     from sklearn.metrics import ConfusionMatrixDisplay
 
-    reports = [(m, r) for m, r in evaluations.reports.items() if r.confusion is not None]
-    figure = Figure(figsize=(4 * len(reports), 3.8), layout="constrained")
+    reports = [
+        (m, r.confusion, r) for m, r in evaluations.reports.items() if r.confusion is not None
+    ]
+    figure = new_figure((4 * len(reports), 3.8))
     axes = figure.subplots(1, len(reports), squeeze=False)
-    for axis, (model, report) in zip(axes[0], reports, strict=True):
-        assert report.confusion is not None
-        display = ConfusionMatrixDisplay(report.confusion, display_labels=list(report.classes))
+    for axis, (model, confusion, report) in zip(axes[0], reports, strict=True):
+        display = ConfusionMatrixDisplay(confusion, display_labels=list(report.classes))
         display.plot(ax=axis, colorbar=False, values_format="d")
         axis.set_title(model, fontsize="small")
     return figure

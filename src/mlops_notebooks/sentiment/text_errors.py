@@ -86,7 +86,7 @@ def sample_table(
     positions = np.arange(min(n, data.n_texts)) if rows is None else np.asarray(rows, dtype=int)
     wrong = np.sum([~data.correct(m) for m in data.models], axis=0)
     table = (
-        data.to_frame()
+        data.to_polars()
         .with_columns(models_wrong=pl.Series(wrong, dtype=pl.Int64))
         .drop("n_words")[positions.tolist()]
         .rename({"label": "gold label"})
