@@ -162,6 +162,14 @@ def _build(name: str, tmp_path: Path) -> Any:
             probabilities="probability",
             n_bootstrap=50,
         )
+    if name == "ModelAssessment":
+        return evaluation.assess_model(
+            _binary(),
+            target="target",
+            prediction="prediction",
+            groups=["carrier"],
+            n_bootstrap=20,
+        )
     if name == "CalibrationCurve":
         return _build("EvaluationReport", tmp_path).calibration
     if name == "BiasReport":
@@ -211,6 +219,7 @@ RESULT_TYPES = [
     "ReconstructionDrift",
     "PerformanceChange",
     "EvaluationReport",
+    "ModelAssessment",
     "CalibrationCurve",
     "BiasReport",
     "ErrorAnalysis",

@@ -157,13 +157,14 @@ class Dataset:
         return self.provenance.to_json(path)
 
     def _repr_html_(self) -> str:
-        from mlops_notebooks._frames import to_polars
-
-        head = to_polars(self.frame.head(_HEAD_ROWS), name="frame")
+        head = self.frame.head(_HEAD_ROWS)
+        rows = (  # polars, or pandas: no conversion needed to show five rows
+            head.iter_rows() if hasattr(head, "iter_rows") else head.itertuples(index=False)
+        )
         header = "".join(f"<th>{html.escape(str(c))}</th>" for c in head.columns)
         body = "".join(
             "<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>"
-            for row in head.iter_rows()
+            for row in rows
         )
         title = html.escape(self.provenance.catalog_name or self.provenance.ref)
         return (
@@ -175,7 +176,10 @@ class Dataset:
 
 
 def _cell(value: Any) -> str:
-    return "" if value is None else str(value)
+    missing = value is None or type(value).__name__ in ("NAType", "NaTType")
+    if missing or (isinstance(value, float) and value != value):
+        return ""
+    return str(value)
 
 
 def provenance_table(*datasets: Dataset) -> Any:

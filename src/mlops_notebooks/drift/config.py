@@ -13,12 +13,17 @@ Example file::
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from mlops_notebooks.errors import InvalidInputError
 
-__all__ = ["DriftConfig", "load_config"]
+if TYPE_CHECKING:
+    from mlops_notebooks._frames import FrameLike
+    from mlops_notebooks.drift.report import DriftReport
+
+__all__ = ["DriftConfig", "check_drift", "load_config"]
 
 CONFIG_KEYS = (
     "columns",
@@ -72,6 +77,17 @@ class DriftConfig:
         """The settings as keyword arguments for ``compare``."""
         return asdict(self)
 
+    def override(
+        self, *, columns: Sequence[str] | None = None, drift_share: float | None = None
+    ) -> DriftConfig:
+        """A copy with the given settings replaced (``None`` keeps the file's value)."""
+        changes: dict[str, Any] = {}
+        if columns:
+            changes["columns"] = tuple(columns)
+        if drift_share is not None:
+            changes["drift_share"] = float(drift_share)
+        return replace(self, **changes)
+
 
 def load_config(path: str | os.PathLike[str]) -> DriftConfig:
     """Read a :class:`DriftConfig` from a YAML file.
@@ -91,3 +107,55 @@ def load_config(path: str | os.PathLike[str]) -> DriftConfig:
     if not isinstance(values, dict):
         raise InvalidInputError(NOT_A_MAPPING.format(path=path))
     return DriftConfig.from_dict(values)
+
+
+def check_drift(
+    reference: FrameLike,
+    current: FrameLike,
+    *,
+    config: str | os.PathLike[str] | DriftConfig | None = None,
+    columns: Sequence[str] | str | None = None,
+    drift_share: float | None = None,
+    json_path: str | os.PathLike[str] | None = None,
+    html_path: str | os.PathLike[str] | None = None,
+) -> DriftReport:
+    """The pipeline drift check: config-file settings, overridden by arguments, then ``compare``.
+
+    Parameters
+    ----------
+    reference, current : frame or data ref
+    config : path, DriftConfig or None
+        Settings (a YAML file as read by :func:`load_config`); the other arguments override it.
+    columns : sequence of str, or "a,b" text, optional
+    drift_share : float, optional
+    json_path, html_path : path, optional
+        Where to write the JSON document and the HTML report (atomically).
+
+    Returns
+    -------
+    DriftReport
+
+    Example
+    -------
+    >>> report = check_drift(  # doctest: +SKIP
+    ...     "flights_reference", "flights_current", drift_share=0.3
+    ... )
+    """
+    from mlops_notebooks.drift.comparison import compare
+
+    if isinstance(columns, str):
+        columns = [c.strip() for c in columns.split(",") if c.strip()]
+    settings = (
+        config
+        if isinstance(config, DriftConfig)
+        else (load_config(config) if config else DriftConfig())
+    )
+    settings = settings.override(columns=columns, drift_share=drift_share)
+    report = compare(reference, current, **settings.to_kwargs())
+    if json_path:
+        report.to_json(json_path)
+    if html_path:
+        from mlops_notebooks._io import write_text_atomic
+
+        write_text_atomic(html_path, report.to_html())
+    return report

@@ -35,12 +35,10 @@ def plot_ranked(report: DriftReport, *, ax: Axes | None = None, top_k: int = 20)
     For p-value tests the bar is ``log10(p) / log10(threshold)``; for distances it is
     ``statistic / threshold``. Bars past the dashed line at 1 are drifted.
     """
-    from mlops_notebooks.drift.report import _drift_strength
-
     if ax is None:
         _, ax = new_figure(8, max(2.5, 0.3 * top_k))
     ranked = [r for r in report.ranked() if r.statistic is not None][:top_k][::-1]
-    strengths = [min(_drift_strength(r), 10.0) for r in ranked]
+    strengths = [min(r.strength, 10.0) for r in ranked]
     colors = [CURRENT_COLOR if r.drift else REFERENCE_COLOR for r in ranked]
     labels = [f"{r.column} ({r.method})" for r in ranked]
     ax.barh(labels, strengths, color=colors)

@@ -116,6 +116,11 @@ class ColumnDrift(Result):
         """True when the column counts towards the share of drifted columns."""
         return self.status in ("compared", "kind_mismatch", "failed")
 
+    @property
+    def strength(self) -> float:
+        """How far past its threshold the column is: > 1 drifted; comparable across methods."""
+        return _drift_strength(self)
+
     def to_polars(self) -> pl.DataFrame:
         """One row: the column's statistic, threshold and decision."""
         return _frame([self])

@@ -15,6 +15,7 @@ import numpy as np
 import polars as pl
 
 from mlops_notebooks._frames import FrameLike, to_polars
+from mlops_notebooks._registry import Registry
 from mlops_notebooks.errors import InvalidInputError, require
 
 from ._inputs import ModelOutputs, column_values, prepare_outputs
@@ -48,7 +49,10 @@ class BiasMetric:
     ``function`` through MetricFrame. Without it each resample is a MetricFrame."""
 
 
-BIAS_METRICS: dict[str, BiasMetric] = {}
+BIAS_METRICS: Registry[BiasMetric] = Registry(
+    "bias metric", lambda registry: _register_defaults(registry)
+)
+"""Every bias metric by name; the built-in ones are loaded (with fairlearn) on first use."""
 
 
 def register_bias_metric(metric: BiasMetric) -> BiasMetric:
@@ -57,7 +61,7 @@ def register_bias_metric(metric: BiasMetric) -> BiasMetric:
     return metric
 
 
-def _register_defaults() -> None:
+def _register_defaults(registry: Registry[BiasMetric]) -> None:
     from sklearn import metrics as skm
 
     classification = frozenset({"binary", "multiclass"})
@@ -84,10 +88,7 @@ def _register_defaults() -> None:
         BiasMetric("mae", regression, skm.mean_absolute_error, False),
         BiasMetric("rmse", regression, skm.root_mean_squared_error, False),
     ):
-        register_bias_metric(metric)
-
-
-_register_defaults()
+        registry[metric.name] = replace(metric, vectorized=_VECTORIZED.get(metric.name))
 
 
 def _group_sums(
@@ -116,8 +117,6 @@ _VECTORIZED = {
     "true_positive_rate": _rate(lambda t, p: (t == 1) & (p == 1), lambda t, p: t == 1),
     "false_positive_rate": _rate(lambda t, p: (t == 0) & (p == 1), lambda t, p: t == 0),
 }
-for _name, _function in _VECTORIZED.items():
-    BIAS_METRICS[_name] = replace(BIAS_METRICS[_name], vectorized=_function)
 
 
 def _group_columns(

@@ -17,6 +17,7 @@ __all__ = ["CalibrationCurve", "calibration_curve", "threshold_sweep"]
 
 CalibrationStrategy = Literal["uniform", "quantile"]
 BAD_BINS = "calibration needs n_bins >= 2, got {n_bins}"
+NEEDS_PROBABILITIES = "{what} needs predicted probabilities: pass probabilities="
 BAD_STRATEGY = "strategy must be 'uniform' or 'quantile', not {strategy!r}"
 
 
@@ -71,7 +72,8 @@ class CalibrationCurve(Result):
 
 
 def _calibration_inputs(outputs: ModelOutputs) -> tuple[np.ndarray, np.ndarray]:
-    assert outputs.probabilities is not None
+    if outputs.probabilities is None:
+        raise InvalidInputError(NEEDS_PROBABILITIES.format(what="a calibration curve"))
     if outputs.task == "binary":
         return (outputs.y_true == 1).astype(np.float64), outputs.probabilities[:, 1]
     confidence = outputs.probabilities.max(axis=1)
@@ -149,7 +151,8 @@ def threshold_sweep(outputs: ModelOutputs, thresholds: np.ndarray | None = None)
         accuracy``; precision is 0 where nothing is predicted positive (scikit-learn's
         ``zero_division=0``).
     """
-    assert outputs.probabilities is not None and outputs.task == "binary"
+    if outputs.probabilities is None or outputs.task != "binary":
+        raise InvalidInputError(NEEDS_PROBABILITIES.format(what="a binary threshold sweep"))
     grid = np.linspace(0.0, 1.0, 101) if thresholds is None else np.asarray(thresholds, float)
     score = outputs.probabilities[:, 1]
     positive = outputs.y_true == 1

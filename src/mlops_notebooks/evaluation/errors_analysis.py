@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
@@ -21,57 +21,10 @@ from mlops_notebooks._protocol import Result, check_kind, lookup
 from mlops_notebooks._render import frame_to_html, new_axes, section
 from mlops_notebooks.errors import InvalidInputError
 
-from ._inputs import ModelOutputs, ProbabilitySpec, prepare_outputs
+from ._inputs import ProbabilitySpec, prepare_outputs
+from .row_scores import ROW_SCORES, default_row_score, probability_columns, row_score
 
 __all__ = ["ROW_SCORES", "ErrorAnalysis", "analyze_errors", "default_row_score", "row_score"]
-
-UNKNOWN_SCORE = "row score {name!r} does not apply to task {task}; valid: {valid}"
-
-
-def _misclassified(outputs: ModelOutputs) -> np.ndarray:
-    return (outputs.y_true != outputs.y_pred).astype(np.float64)
-
-
-def _log_loss(outputs: ModelOutputs) -> np.ndarray:
-    assert outputs.probabilities is not None
-    p_true = outputs.probabilities[np.arange(outputs.n_rows), outputs.y_true]
-    eps = np.finfo(np.float64).eps
-    return -np.log(np.clip(p_true, eps, 1 - eps))
-
-
-def _absolute_error(outputs: ModelOutputs) -> np.ndarray:
-    return np.abs(outputs.y_pred - outputs.y_true)
-
-
-def _squared_error(outputs: ModelOutputs) -> np.ndarray:
-    return (outputs.y_pred - outputs.y_true) ** 2
-
-
-ROW_SCORES: dict[str, tuple[frozenset[str], bool, Callable[[ModelOutputs], np.ndarray]]] = {
-    "misclassified": (frozenset({"binary", "multiclass"}), False, _misclassified),
-    "log_loss": (frozenset({"binary", "multiclass"}), True, _log_loss),
-    "absolute_error": (frozenset({"regression"}), False, _absolute_error),
-    "squared_error": (frozenset({"regression"}), False, _squared_error),
-}
-"""name -> (tasks, needs probabilities, function(outputs) -> per-row score, higher is worse)."""
-
-
-def default_row_score(outputs: ModelOutputs) -> str:
-    """``misclassified`` for classification, ``absolute_error`` for regression."""
-    return "absolute_error" if outputs.task == "regression" else "misclassified"
-
-
-def row_score(outputs: ModelOutputs, name: str | None = None) -> tuple[str, np.ndarray]:
-    """Return ``(name, per-row score)``; see :data:`ROW_SCORES`."""
-    name = name or default_row_score(outputs)
-    valid = [
-        key
-        for key, (tasks, needs_probabilities, _) in ROW_SCORES.items()
-        if outputs.task in tasks and (outputs.probabilities is not None or not needs_probabilities)
-    ]
-    if name not in valid:
-        raise InvalidInputError(UNKNOWN_SCORE.format(name=name, task=outputs.task, valid=valid))
-    return name, ROW_SCORES[name][2](outputs)
 
 
 @dataclass(frozen=True, eq=False)
@@ -195,8 +148,7 @@ def analyze_errors(
     -------
     ErrorAnalysis
     """
-    from mlops_notebooks.segments.encoding import encode_feature
-    from mlops_notebooks.segments.search import usable_features
+    from mlops_notebooks.segments.encoding import encode_feature, usable_features
 
     frame = to_polars(data, name="data")
     outputs = prepare_outputs(
@@ -204,7 +156,7 @@ def analyze_errors(
     )
     score_name, error = row_score(outputs, score)
     used = [c for c in (target, prediction) if isinstance(c, str)]
-    names = usable_features(frame, features, exclude=used + _probability_names(probabilities))
+    names = usable_features(frame, features, exclude=used + probability_columns(probabilities))
     extra: dict[str, Any] = {"error": error}
     if outputs.task == "regression":
         extra = {"residual": outputs.y_pred - outputs.y_true, "error": error}
@@ -224,16 +176,6 @@ def analyze_errors(
         score=score_name,
         overall_error=overall,
     )
-
-
-def _probability_names(probabilities: ProbabilitySpec) -> list[str]:
-    if isinstance(probabilities, str):
-        return [probabilities]
-    if isinstance(probabilities, dict):
-        return [str(v) for v in probabilities.values()]
-    if isinstance(probabilities, list | tuple):
-        return [p for p in probabilities if isinstance(p, str)]
-    return []
 
 
 def _by_levels(

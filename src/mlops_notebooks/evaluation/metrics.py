@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from mlops_notebooks._registry import Registry
 from mlops_notebooks.errors import InvalidInputError
 
 from ._inputs import ModelOutputs
@@ -55,7 +56,8 @@ class Metric:
     higher_is_better: bool = True
 
 
-METRICS: dict[str, Metric] = {}
+METRICS: Registry[Metric] = Registry("metric", lambda registry: _register_defaults(registry))
+"""Every metric by name; the built-in ones are loaded (with scikit-learn) on first use."""
 
 
 def register_metric(metric: Metric) -> Metric:
@@ -114,7 +116,7 @@ def _averaged(function: Callable[..., float], average: str) -> Callable[[ModelOu
     return compute
 
 
-def _register_defaults() -> None:
+def _register_defaults(registry: Registry[Metric]) -> None:
     from sklearn import metrics as skm
 
     classification = frozenset({"binary", "multiclass"})
@@ -123,7 +125,8 @@ def _register_defaults() -> None:
     regression = frozenset({"regression"})
 
     def proba(o: ModelOutputs) -> np.ndarray:
-        assert o.probabilities is not None
+        if o.probabilities is None:
+            raise InvalidInputError("this metric needs predicted probabilities")
         return o.probabilities
 
     defaults = [
@@ -195,10 +198,7 @@ def _register_defaults() -> None:
         Metric("r2", regression, lambda o: skm.r2_score(o.y_true, o.y_pred)),
     ]
     for metric in defaults:
-        register_metric(metric)
-
-
-_register_defaults()
+        registry[metric.name] = metric
 
 
 def confusion_matrix(outputs: ModelOutputs) -> np.ndarray:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -15,6 +15,14 @@ if TYPE_CHECKING:
     from .results import BiasReport, EvaluationReport
 
 __all__ = ["REPORT_PLOTS", "plot_calibration", "plot_metric_by_group"]
+
+T = TypeVar("T")
+
+
+def _require(value: T | None, what: str) -> T:
+    if value is None:
+        raise InvalidInputError(f"this report has no {what} to draw")
+    return value
 
 
 def _axes(ax: Any) -> Any:
@@ -51,15 +59,12 @@ def plot_calibration(curve: CalibrationCurve, ax: Any) -> Any:
 
 
 def _calibration(report: EvaluationReport, ax: Any) -> Any:
-    if report.calibration is None:
-        raise InvalidInputError("this report has no calibration curve (no probabilities)")
-    return plot_calibration(report.calibration, ax)
+    return plot_calibration(_require(report.calibration, "calibration curve"), ax)
 
 
 def _thresholds(report: EvaluationReport, ax: Any) -> Any:
+    frame = _require(report.thresholds, "threshold sweep")
     ax = _axes(ax)
-    assert report.thresholds is not None
-    frame = report.thresholds
     for column in ("precision", "recall", "f1", "false_positive_rate"):
         ax.plot(frame["threshold"], frame[column], label=column.replace("_", " "))
     ax.set_xlabel("decision threshold")
@@ -70,20 +75,19 @@ def _thresholds(report: EvaluationReport, ax: Any) -> Any:
 
 
 def _confusion(report: EvaluationReport, ax: Any) -> Any:
+    confusion = _require(report.confusion, "confusion matrix")
     ax = _axes(ax)
-    assert report.confusion is not None
     from sklearn.metrics import ConfusionMatrixDisplay
 
-    display = ConfusionMatrixDisplay(report.confusion, display_labels=list(report.classes))
+    display = ConfusionMatrixDisplay(confusion, display_labels=list(report.classes))
     display.plot(ax=ax, colorbar=False, values_format=",", cmap="Blues", xticks_rotation=45)
     ax.set_title("Confusion matrix")
     return ax
 
 
 def _residuals(report: EvaluationReport, ax: Any) -> Any:
+    frame = _require(report.residuals, "residuals")
     ax = _axes(ax)
-    assert report.residuals is not None
-    frame = report.residuals
     ax.plot(frame["quantile"], frame["residual"], marker="o")
     ax.axhline(0.0, color="grey", linestyle="--")
     ax.set_xlabel("quantile")
@@ -93,9 +97,8 @@ def _residuals(report: EvaluationReport, ax: Any) -> Any:
 
 
 def _over_time(report: EvaluationReport, ax: Any) -> Any:
+    frame = _require(report.over_time, "metrics over time")
     ax = _axes(ax)
-    assert report.over_time is not None
-    frame = report.over_time
     for column in frame.columns[2:]:
         ax.plot(frame["period"], frame[column], marker="o", label=column)
     ax.set_xlabel("period")

@@ -162,16 +162,20 @@ class EvaluationReport(Result):
     def _repr_html_(self) -> str:
         return f"<div>{self._summary_html()}</div>"
 
-    def to_html(self, figures: bool = True) -> str:
-        """A standalone HTML page: the tables plus every available plot as an inline PNG."""
+    def _html_body(self, figures: bool = True) -> str:
+        """The tables plus (``figures``) every available plot as an inline PNG."""
         images = []
         if figures:
             for kind in self.available_plots():
                 figure = self.plot(kind)
                 images.append(section(kind.replace("_", " "), figure_to_img_tag(figure)))
+        return self._summary_html() + "".join(images)
+
+    def to_html(self, figures: bool = True) -> str:
+        """A standalone HTML page: the tables plus every available plot as an inline PNG."""
         return (
             "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Model evaluation</title>"
-            f"</head><body>{self._summary_html()}{''.join(images)}</body></html>"
+            f"</head><body>{self._html_body(figures)}</body></html>"
         )
 
     def save_html(self, path: str | os.PathLike[str]) -> Path:

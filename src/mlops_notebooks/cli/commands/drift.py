@@ -7,7 +7,7 @@ Exit code 0 when the data set did not drift, 1 when it drifted, 2 on bad input (
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from mlops_notebooks.drift import DriftReport
@@ -44,44 +44,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def handle(args: argparse.Namespace) -> int:
-    report = run_check(
+    from mlops_notebooks.drift import check_drift
+
+    report = check_drift(
         args.reference,
         args.current,
-        columns=args.columns,
         config=args.config,
+        columns=args.columns,
         drift_share=args.drift_share,
         json_path=args.json,
         html_path=args.html,
     )
     print(format_table(report))
     return EXIT_DRIFT if report.dataset_drift else EXIT_NO_DRIFT
-
-
-def run_check(
-    reference: str,
-    current: str,
-    *,
-    columns: str | None = None,
-    config: str | None = None,
-    drift_share: float | None = None,
-    json_path: str | None = None,
-    html_path: str | None = None,
-) -> DriftReport:
-    """Run the comparison with config-file settings overridden by options; write outputs."""
-    from mlops_notebooks._io import write_text_atomic
-    from mlops_notebooks.drift import DriftConfig, compare, load_config
-
-    settings: dict[str, Any] = (load_config(config) if config else DriftConfig()).to_kwargs()
-    if columns:
-        settings["columns"] = [c.strip() for c in columns.split(",") if c.strip()]
-    if drift_share is not None:
-        settings["drift_share"] = drift_share
-    report = compare(reference, current, **settings)
-    if json_path:
-        write_text_atomic(json_path, report.to_json() + "\n")
-    if html_path:
-        write_text_atomic(html_path, report.to_html())
-    return report
 
 
 def format_table(report: DriftReport) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 
@@ -35,42 +34,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from mlops_notebooks._frames import to_polars
-    from mlops_notebooks._io import write_text_atomic
-    from mlops_notebooks.evaluation import assess_bias, evaluate
+    from mlops_notebooks.evaluation import assess_model
 
-    frame = to_polars(args.data, name="DATA")
     probabilities = args.probabilities
     if probabilities is not None and len(probabilities) == 1:
         probabilities = probabilities[0]
-    report = evaluate(
-        frame,
+    assessment = assess_model(
+        args.data,
         target=args.target,
         prediction=args.prediction,
         probabilities=probabilities,
+        groups=args.group,
         task=args.task,
         n_bootstrap=args.n_bootstrap,
         time_column=args.time_column,
     )
-    payload = report.to_dict()
-    bias = None
-    if args.group:
-        bias = assess_bias(
-            frame, target=args.target, prediction=args.prediction, groups=args.group, task=args.task
-        )
-        payload["bias"] = bias.to_dict()
-    text = json.dumps(payload, indent=2, default=str)
     if args.json:
-        write_text_atomic(args.json, text)
+        assessment.to_json(args.json)
     if args.html:
-        body = report.to_html()
-        if bias is not None:
-            body = body.replace("</body>", f"{bias._repr_html_()}</body>")
-        write_text_atomic(args.html, body)
-    print(_metrics_table(report))
-    if bias is not None:
+        assessment.save_html(args.html)
+    print(_metrics_table(assessment.evaluation))
+    if assessment.bias is not None:
         print()
-        print(_bias_summary(bias))
+        print(_bias_summary(assessment.bias))
     return 0
 
 
