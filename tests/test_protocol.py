@@ -134,7 +134,7 @@ def _build(name: str, tmp_path: Path) -> Any:
     if name == "WindowedDrift":
         rng = _rng()
         return drift.drift_over_time(
-            make_frame(rng, 600), make_frame(rng, 600, shift=1.0), every=200
+            make_frame(rng, 600), make_frame(rng, 600, shift=1.0), frequency=200
         )
     if name == "DomainClassifierDrift":
         rng = _rng()
@@ -150,9 +150,7 @@ def _build(name: str, tmp_path: Path) -> Any:
             pl.DataFrame({"target": t, "prediction": t + rng.normal(0, s, 300)})
             for t, s in ((rng.normal(size=300), 0.1), (rng.normal(size=300), 0.5))
         ]
-        report = drift.compare(
-            frames[0], frames[1], target_column="target", prediction_column="prediction"
-        )
+        report = drift.compare(frames[0], frames[1], target="target", prediction="prediction")
         return report.performance
     if name == "EvaluationReport":
         return evaluation.evaluate(

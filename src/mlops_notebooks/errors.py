@@ -12,6 +12,7 @@ __all__ = [
     "DataSourceError",
     "DependencyMissingError",
     "ExecutionFailedError",
+    "FrequencyError",
     "InvalidInputError",
     "MlopsNotebooksError",
     "NotebookError",
@@ -49,6 +50,10 @@ class ParameterError(InvalidInputError):
         super().__init__(message)
         self.name = name
         self.valid = valid
+
+
+class FrequencyError(InvalidInputError):
+    """A ``frequency`` is not a time step such as ``"1d"``, ``"1w"`` or ``"1mo"``."""
 
 
 class NotebookError(InvalidInputError):

@@ -43,7 +43,9 @@ def test_distribution_overlays(report) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_heatmap(rng: np.random.Generator) -> None:
-    result = drift_over_time(make_frame(rng, 3000), make_frame(rng, 3000, shift=1.0), every=1000)
+    result = drift_over_time(
+        make_frame(rng, 3000), make_frame(rng, 3000, shift=1.0), frequency=1000
+    )
     ax = result.plot().axes[0]
     assert ax.images[0].get_array().shape == (len(result.columns), 3)
 

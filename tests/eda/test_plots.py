@@ -42,7 +42,7 @@ def test_box_violin_and_top_categories(mixed_frame: pd.DataFrame) -> None:
     labels = [tick.get_text() for tick in box.axes[0].get_xticklabels()]
     assert labels == ["red", "green", "blue"]  # most frequent first
     assert plot_box(mixed_frame, "normal", "colour", kind="violin").axes
-    bars = plot_top_categories(mixed_frame, "colour", top=2, reference=mixed_frame)
+    bars = plot_top_categories(mixed_frame, "colour", top_k=2, reference=mixed_frame)
     assert len(bars.axes[0].patches) == 4  # 2 values x 2 data sets
 
 

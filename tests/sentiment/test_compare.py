@@ -54,7 +54,7 @@ def test_paired_bootstrap_equals_scipy(rng, metric):
         rng=np.random.default_rng(7),
     ).confidence_interval
     difference, low, high = paired_bootstrap(
-        y, a, b, metric=metric, n_labels=3, n_resamples=500, random_seed=7
+        y, a, b, metric=metric, n_labels=3, n_bootstrap=500, seed=7
     )
     assert low == pytest.approx(expected.low, abs=1e-12)
     assert high == pytest.approx(expected.high, abs=1e-12)

@@ -46,7 +46,7 @@ def test_a_model_with_out_of_sample_probabilities_can_be_used(data):
 
 def test_cross_validated_probabilities_are_out_of_sample(data):
     probabilities = cross_validated_probabilities(
-        data.table["text"], data.y_true, n_labels=2, n_folds=3, random_seed=0
+        data.table["text"], data.y_true, n_labels=2, n_folds=3, seed=0
     )
     assert probabilities.shape == (data.n_texts, 2)
     assert np.allclose(probabilities.sum(axis=1), 1.0)

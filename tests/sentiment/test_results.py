@@ -53,7 +53,7 @@ def _results(data):
         agreement(data),
         wins_and_losses(data, models[0], models[1]),
         most_confident_errors(data, models[1]),
-        sample_table(data, n=5),
+        sample_table(data, top_k=5),
         errors_by(data, "source"),
         error_slices(data, min_texts=5),
         find_label_issues(data, model=models[0]),
@@ -71,7 +71,7 @@ def test_no_result_lets_markup_through(nasty):
 
 
 def test_texts_show_escaped(nasty):
-    html = sample_table(nasty, n=3)._repr_html_()
+    html = sample_table(nasty, top_k=3)._repr_html_()
     assert ESCAPED in html
     assert "&lt;b&gt;bold&lt;/b&gt;" in html
 
@@ -89,6 +89,6 @@ def test_results_serialise_to_json(data, tmp_path):
 def test_long_texts_are_shortened_in_html(texts, predictions):
     long = texts.with_columns(text=pl.col("text") + pl.lit(" word" * 200))
     data = join_predictions(long, predictions, models=MODELS, label_names=["negative", "positive"])
-    html = sample_table(data, n=1)._repr_html_()
+    html = sample_table(data, top_k=1)._repr_html_()
     assert "…" in html
-    assert sample_table(data, n=1).to_polars()["text"][0] == long["text"][0]
+    assert sample_table(data, top_k=1).to_polars()["text"][0] == long["text"][0]

@@ -126,7 +126,7 @@ def test_errors_by_length_bands_cover_every_text(data):
 
 
 def test_most_confident_errors_are_errors_sorted_by_confidence(data):
-    table = most_confident_errors(data, "noisy", n=5).to_polars()
+    table = most_confident_errors(data, "noisy", top_k=5).to_polars()
     assert table.height == 5
     assert (table["noisy label"] != table["gold label"]).all()
     confidence = table["noisy confidence"].to_numpy()
@@ -136,7 +136,7 @@ def test_most_confident_errors_are_errors_sorted_by_confidence(data):
 
 
 def test_sample_table_counts_models_wrong(data):
-    table = sample_table(data, n=4).to_polars()
+    table = sample_table(data, top_k=4).to_polars()
     expected = sum((~data.correct(m)[:4]).astype(int) for m in data.models)
     assert table["models_wrong"].to_list() == expected.tolist()
     assert "source" in table.columns

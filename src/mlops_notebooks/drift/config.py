@@ -4,6 +4,7 @@ Example file::
 
     drift_share: 0.3
     correction: bh
+    features: [dep_delay, carrier]        # default: every column in both
     ignore: [flight, tailnum]
     methods: {distance: psi}              # per column
     kind_methods: {categorical: chisquare} # per column kind
@@ -17,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from mlops_notebooks._deprecation import renamed
 from mlops_notebooks.errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -26,17 +28,24 @@ if TYPE_CHECKING:
 __all__ = ["DriftConfig", "check_drift", "load_config"]
 
 CONFIG_KEYS = (
-    "columns",
+    "features",
     "ignore",
     "methods",
     "kind_methods",
     "thresholds",
     "drift_share",
     "correction",
-    "target_column",
-    "prediction_column",
-    "probability_column",
+    "target",
+    "prediction",
+    "probabilities",
 )
+# Keys renamed in this release: still read, with a DeprecationWarning.
+OLD_KEYS = {
+    "columns": "features",
+    "target_column": "target",
+    "prediction_column": "prediction",
+    "probability_column": "probabilities",
+}
 UNKNOWN_KEYS = "unknown drift config keys {names}; valid keys: {valid}"
 NOT_A_MAPPING = "drift config {path} must be a YAML mapping of settings"
 UNREADABLE = "cannot read drift config {path}: {reason}"
@@ -46,25 +55,32 @@ UNREADABLE = "cannot read drift config {path}: {reason}"
 class DriftConfig:
     """Keyword arguments of :func:`mlops_notebooks.drift.compare`, as a value object."""
 
-    columns: tuple[str, ...] | None = None
+    features: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
     methods: dict[str, str] = field(default_factory=dict)
     kind_methods: dict[str, str] = field(default_factory=dict)
     thresholds: dict[str, float] = field(default_factory=dict)
     drift_share: float = 0.5
     correction: str | None = None
-    target_column: str | None = None
-    prediction_column: str | None = None
-    probability_column: str | None = None
+    target: str | None = None
+    prediction: str | None = None
+    probabilities: str | None = None
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> DriftConfig:
         """Build from a mapping; unknown keys raise :class:`InvalidInputError`."""
-        unknown = sorted(set(values) - set(CONFIG_KEYS))
+        from mlops_notebooks._deprecation import warn_renamed
+
+        values = dict(values)
+        for old, new in OLD_KEYS.items():
+            if old in values:
+                warn_renamed("drift config", old, new)
+                values.setdefault(new, values.pop(old))
+        unknown = sorted(set(values) - set(CONFIG_KEYS) - set(OLD_KEYS))
         if unknown:
             raise InvalidInputError(UNKNOWN_KEYS.format(names=unknown, valid=list(CONFIG_KEYS)))
         cleaned = dict(values)
-        for key in ("columns", "ignore"):
+        for key in ("features", "ignore"):
             if cleaned.get(key) is not None:
                 cleaned[key] = tuple(str(v) for v in cleaned[key])
         if "thresholds" in cleaned:
@@ -78,12 +94,12 @@ class DriftConfig:
         return asdict(self)
 
     def override(
-        self, *, columns: Sequence[str] | None = None, drift_share: float | None = None
+        self, *, features: Sequence[str] | None = None, drift_share: float | None = None
     ) -> DriftConfig:
         """A copy with the given settings replaced (``None`` keeps the file's value)."""
         changes: dict[str, Any] = {}
-        if columns:
-            changes["columns"] = tuple(columns)
+        if features:
+            changes["features"] = tuple(features)
         if drift_share is not None:
             changes["drift_share"] = float(drift_share)
         return replace(self, **changes)
@@ -109,12 +125,13 @@ def load_config(path: str | os.PathLike[str]) -> DriftConfig:
     return DriftConfig.from_dict(values)
 
 
+@renamed(columns="features")
 def check_drift(
     reference: FrameLike,
     current: FrameLike,
     *,
     config: str | os.PathLike[str] | DriftConfig | None = None,
-    columns: Sequence[str] | str | None = None,
+    features: Sequence[str] | str | None = None,
     drift_share: float | None = None,
     json_path: str | os.PathLike[str] | None = None,
     html_path: str | os.PathLike[str] | None = None,
@@ -126,7 +143,7 @@ def check_drift(
     reference, current : frame or data ref
     config : path, DriftConfig or None
         Settings (a YAML file as read by :func:`load_config`); the other arguments override it.
-    columns : sequence of str, or "a,b" text, optional
+    features : sequence of str, or "a,b" text, optional
     drift_share : float, optional
     json_path, html_path : path, optional
         Where to write the JSON document and the HTML report (atomically).
@@ -143,14 +160,14 @@ def check_drift(
     """
     from mlops_notebooks.drift.comparison import compare
 
-    if isinstance(columns, str):
-        columns = [c.strip() for c in columns.split(",") if c.strip()]
+    if isinstance(features, str):
+        features = [c.strip() for c in features.split(",") if c.strip()]
     settings = (
         config
         if isinstance(config, DriftConfig)
         else (load_config(config) if config else DriftConfig())
     )
-    settings = settings.override(columns=columns, drift_share=drift_share)
+    settings = settings.override(features=features, drift_share=drift_share)
     report = compare(reference, current, **settings.to_kwargs())
     if json_path:
         report.to_json(json_path)

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from mlops_notebooks._deprecation import renamed
 from mlops_notebooks._frames import FrameLike
+from mlops_notebooks._frequency import parse_frequency
 from mlops_notebooks._protocol import Result, check_kind
 from mlops_notebooks._render import figure_of
 from mlops_notebooks.drift.comparison import compare, read_input
@@ -29,7 +31,7 @@ __all__ = ["WindowedDrift", "drift_over_time"]
 
 MISSING_TIME_COLUMN = "time column {name!r} is not in current data"
 NOT_A_TIME_COLUMN = "time column {name!r} must hold dates or datetimes, not {dtype}"
-BAD_EVERY = "every must be a polars duration such as '1d', '1w', '1mo' or a positive row count"
+BAD_ROWS = "frequency as a row count must be a positive number of rows, not {rows}"
 
 
 @dataclass(frozen=True)
@@ -160,13 +162,14 @@ class WindowedDrift(Result):
         )
 
 
+@renamed(every="frequency", columns="features")
 def drift_over_time(
     reference: FrameLike,
     current: FrameLike,
     *,
     time_column: str | None = None,
-    every: str | int = "1w",
-    columns: Sequence[str] | None = None,
+    frequency: str | int = "1w",
+    features: Sequence[str] | None = None,
     ignore: Sequence[str] = (),
     methods: Mapping[str, str] | None = None,
     kind_methods: Mapping[str, str] | None = None,
@@ -184,11 +187,12 @@ def drift_over_time(
     reference, current : frame or data ref
         As for :func:`~mlops_notebooks.drift.compare`.
     time_column : str, optional
-        Datetime column of ``current`` that defines windows; required when ``every`` is a
-        duration. Always left out of the comparison.
-    every : str or int, default "1w"
-        A polars duration (``"1d"``, ``"1w"``, ``"1mo"``) or a number of rows per window.
-    columns, ignore, methods, kind_methods, thresholds, drift_share
+        Datetime column of ``current`` that defines windows; required when ``frequency`` is
+        a time step. Always left out of the comparison.
+    frequency : str or int, default "1w"
+        A time step (``"1d"``, ``"1w"``, ``"1mo"``) or a number of rows per window
+        (``every`` is its deprecated old name).
+    features, ignore, methods, kind_methods, thresholds, drift_share
         As for :func:`~mlops_notebooks.drift.compare`.
     min_rows : int, default 100
         Windows with fewer rows are left out (listed in ``skipped_windows``): a handful of
@@ -201,18 +205,21 @@ def drift_over_time(
     Raises
     ------
     InvalidInputError
-        Missing or non-datetime time column, bad ``every``, plus everything ``compare`` raises.
+        Missing or non-datetime time column, a row count below 1, plus everything ``compare``
+        raises.
+    FrequencyError
+        ``frequency`` is neither a time step nor a row count.
     """
     ref_frame, _ = read_input(reference, "reference")
     cur_frame, _ = read_input(current, "current")
-    all_windows = _split(cur_frame, time_column, every)
+    all_windows = _split(cur_frame, time_column, frequency)
     windows = [(label, part) for label, part in all_windows if part.height >= min_rows]
     skipped = tuple(label for label, part in all_windows if part.height < min_rows)
     skip = [*ignore, time_column] if time_column else list(ignore)
     overall = compare(
         ref_frame,
         cur_frame,
-        columns=columns,
+        features=features,
         ignore=skip,
         methods=methods,
         kind_methods=kind_methods,
@@ -276,7 +283,7 @@ def _split(
 
     if isinstance(every, int) and not isinstance(every, bool):
         if every <= 0:
-            raise InvalidInputError(BAD_EVERY)
+            raise InvalidInputError(BAD_ROWS.format(rows=every))
         ordered = frame.sort(time_column) if time_column in frame.columns else frame
         return [
             (
@@ -285,17 +292,13 @@ def _split(
             )
             for start in range(0, frame.height, every)
         ]
-    if not isinstance(every, str) or not every.strip():
-        raise InvalidInputError(BAD_EVERY)
+    every = parse_frequency(every).text
     if time_column is None or time_column not in frame.columns:
         raise InvalidInputError(MISSING_TIME_COLUMN.format(name=time_column))
     dtype = frame.schema[time_column]
     if not dtype.is_temporal() or dtype in (pl.Duration, pl.Time):
         raise InvalidInputError(NOT_A_TIME_COLUMN.format(name=time_column, dtype=dtype))
-    try:
-        keyed = frame.with_columns(pl.col(time_column).dt.truncate(every).alias("__window__"))
-    except pl.exceptions.PolarsError as err:
-        raise InvalidInputError(BAD_EVERY) from err
+    keyed = frame.with_columns(pl.col(time_column).dt.truncate(every).alias("__window__"))
     keyed = keyed.filter(pl.col("__window__").is_not_null()).sort("__window__")
     parts = keyed.partition_by("__window__", maintain_order=True, as_dict=True)
     return [(_label(key[0]), part.drop("__window__")) for key, part in parts.items()]

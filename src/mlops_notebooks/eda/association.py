@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 
+from mlops_notebooks._deprecation import renamed
 from mlops_notebooks._frames import FrameLike, to_polars
 from mlops_notebooks._kinds import ColumnKind, infer_kinds
 from mlops_notebooks._protocol import Result, check_kind
@@ -135,8 +136,9 @@ class CorrelationReport(Result):
         )
         return frame.sort(pl.col("value").abs(), descending=True)
 
-    def top_pairs(self, n: int = 20, *, method: Method | None = None) -> pl.DataFrame:
-        """The ``n`` most strongly associated pairs (by absolute value), optionally one method.
+    @renamed(n="top_k")
+    def top_pairs(self, top_k: int = 20, *, method: Method | None = None) -> pl.DataFrame:
+        """The ``top_k`` most strongly associated pairs (by absolute value), optionally one method.
 
         Spearman pairs are left out unless asked for: they repeat the Pearson pairs.
         """
@@ -147,7 +149,7 @@ class CorrelationReport(Result):
             frame = frame.filter(pl.col("method") != "spearman")
         else:
             frame = frame.filter(pl.col("method") == method)
-        return frame.head(n)
+        return frame.head(top_k)
 
     def with_target(self) -> pl.DataFrame:
         """Association of every column with the target: ``column, method, value``."""

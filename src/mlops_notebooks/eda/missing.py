@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from mlops_notebooks._frames import FrameLike, to_polars
+from mlops_notebooks._frequency import parse_frequency
 from mlops_notebooks._kinds import infer_kinds
 from mlops_notebooks._protocol import Result, check_kind
 from mlops_notebooks.eda.association import compute_correlations
@@ -188,7 +189,9 @@ def missing_values(
         per_column=per_column.sort("missing", descending=True, maintain_order=True),
         per_row=per_row,
         co_missing=_co_missing(mask, partial),
-        over_time=None if time_column is None else _over_time(frame, mask, time_column, frequency),
+        over_time=None
+        if time_column is None
+        else _over_time(frame, mask, time_column, parse_frequency(frequency).text),
         associations=_associations(frame, mask, partial, target, threshold),
         matrix_sample=_matrix_sample(frame, mask, time_column, matrix_rows, seed),
         threshold=threshold,

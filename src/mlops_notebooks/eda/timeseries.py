@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 import numpy as np
 
 from mlops_notebooks._frames import FrameLike, to_polars
+from mlops_notebooks._frequency import parse_frequency
 from mlops_notebooks._protocol import Result, check_kind
 from mlops_notebooks.errors import InvalidInputError
 
@@ -210,9 +211,13 @@ def time_series(
     InvalidInputError
         If a column is missing, the time column is not temporal or empty, or the value
         column is not numeric.
+    FrequencyError
+        If ``frequency`` is not a time step such as ``"1d"``.
     """
     import polars as pl
 
+    step = parse_frequency(frequency)
+    frequency = step.text
     frame = to_polars(data)
     _validate(frame, time_column, value_column, group_column)
     value = (
@@ -234,7 +239,7 @@ def time_series(
         .fill_null(strategy="forward")
         .to_numpy()
     )
-    period = seasonal_period or _default_period(frequency)
+    period = seasonal_period or DEFAULT_PERIODS.get(step.unit, 7)
     decomposition, trend, seasonal = _stl(series.get_column("period"), filled, period)
     acf, pacf = _autocorrelation(filled, lags)
     return TimeSeriesReport(
@@ -296,11 +301,6 @@ def _regular(frame: pl.DataFrame, time_column: str, frequency: str, value: pl.Ex
     grid = grid.with_columns(pl.col("period").cast(periods.dtype))
     joined = grid.join(per_period, on="period", how="full", coalesce=True).sort("period")
     return joined.with_columns(pl.col("rows").fill_null(0))
-
-
-def _default_period(frequency: str) -> int:
-    unit = frequency.lstrip("0123456789")
-    return DEFAULT_PERIODS.get(unit, 7)
 
 
 def _stl(

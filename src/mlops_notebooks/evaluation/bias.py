@@ -14,6 +14,7 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
+from mlops_notebooks._deprecation import renamed
 from mlops_notebooks._frames import FrameLike, to_polars
 from mlops_notebooks._registry import Registry
 from mlops_notebooks.errors import InvalidInputError, require
@@ -144,6 +145,7 @@ def _group_columns(
     return columns
 
 
+@renamed(random_seed="seed")
 def assess_bias(
     data: FrameLike | None = None,
     *,
@@ -158,7 +160,7 @@ def assess_bias(
     min_group_size: int = 100,
     n_bootstrap: int = 100,
     confidence: float = 0.95,
-    random_seed: int | None = 0,
+    seed: int | None = 0,
 ) -> BiasReport:
     """Compare metrics across groups with fairlearn's ``MetricFrame``.
 
@@ -182,7 +184,8 @@ def assess_bias(
     n_bootstrap : int, default 100
         fairlearn bootstrap resamples for the intervals (0 disables them).
     confidence : float, default 0.95
-    random_seed : int or None, default 0
+    seed : int or None, default 0
+        Seed of the bootstrap (``random_seed`` is its deprecated old name).
 
     Returns
     -------
@@ -208,7 +211,7 @@ def assess_bias(
             {n: group_columns[n] for n in names},
             n_bootstrap,
             confidence,
-            random_seed,
+            seed,
             (threshold, min_group_size),
         )
         tables.append(table)

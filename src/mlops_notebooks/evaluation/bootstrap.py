@@ -290,7 +290,7 @@ def bootstrap_intervals(
     *,
     n_resamples: int = 1000,
     confidence: float = 0.95,
-    random_seed: int | None = 0,
+    seed: int | None = 0,
     resolution: int = DEFAULT_RESOLUTION,
 ) -> dict[str, tuple[float, float]]:
     """Percentile bootstrap intervals for every metric in ``point_estimates`` that has one.
@@ -302,7 +302,7 @@ def bootstrap_intervals(
         Exact values (from scikit-learn); intervals are shifted to remove binning bias.
     n_resamples : int, default 1000
     confidence : float, default 0.95
-    random_seed : int or None, default 0
+    seed : int or None, default 0
     resolution : int, default 4096
         Score bins before the data are compressed; see the module docstring.
 
@@ -316,7 +316,7 @@ def bootstrap_intervals(
     cells = build_cells(outputs, resolution)
     full = cells.count[None, :]
     draws: dict[str, list[np.ndarray]] = {name: [] for name in names}
-    for counts in resample_counts(cells, n_resamples, np.random.default_rng(random_seed)):
+    for counts in resample_counts(cells, n_resamples, np.random.default_rng(seed)):
         for name in names:
             draws[name].append(BOOTSTRAP_STATISTICS[name](cells, counts))
     tail = (1.0 - confidence) / 2.0

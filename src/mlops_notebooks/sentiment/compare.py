@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
+from mlops_notebooks._deprecation import renamed
 from mlops_notebooks.errors import InvalidInputError
 
 from .inputs import TextPredictions
@@ -89,6 +90,7 @@ def _macro_f1(y_true: np.ndarray, y_pred: np.ndarray, n_labels: int) -> np.ndarr
     return np.mean(np.stack(scores), axis=0)
 
 
+@renamed(random_seed="seed")
 def evaluate_models(
     data: TextPredictions,
     *,
@@ -96,7 +98,7 @@ def evaluate_models(
     n_bootstrap: int = 1000,
     confidence: float = 0.95,
     calibration_bins: int = 10,
-    random_seed: int = 0,
+    seed: int = 0,
 ) -> ModelEvaluations:
     """Evaluate every model with :func:`mlops_notebooks.evaluation.evaluate` and rank them.
 
@@ -105,7 +107,7 @@ def evaluate_models(
     data : TextPredictions
     metric : str, default "accuracy"
         Ranking metric (any metric ``evaluate`` reports).
-    n_bootstrap, confidence, calibration_bins, random_seed
+    n_bootstrap, confidence, calibration_bins, seed
         Passed to ``evaluate``.
 
     Returns
@@ -135,7 +137,7 @@ def evaluate_models(
             n_bootstrap=n_bootstrap,
             confidence=confidence,
             calibration_bins=calibration_bins,
-            random_seed=random_seed,
+            seed=seed,
         )
     return ModelEvaluations(
         reports=reports, leaderboard=_leaderboard(reports, metric), metric=metric
@@ -188,6 +190,7 @@ def mcnemar_test(correct_a: np.ndarray, correct_b: np.ndarray) -> tuple[np.ndarr
     return table, float(result.statistic), float(result.pvalue)
 
 
+@renamed(random_seed="seed", n_resamples="n_bootstrap")
 def paired_bootstrap(
     y_true: np.ndarray,
     pred_a: np.ndarray,
@@ -195,9 +198,9 @@ def paired_bootstrap(
     *,
     metric: str = "accuracy",
     n_labels: int | None = None,
-    n_resamples: int = 1000,
+    n_bootstrap: int = 1000,
     confidence: float = 0.95,
-    random_seed: int = 0,
+    seed: int = 0,
 ) -> tuple[float, float, float]:
     """Difference ``metric(a) - metric(b)`` with a paired percentile bootstrap interval.
 
@@ -224,16 +227,17 @@ def paired_bootstrap(
         difference,
         paired=True,
         vectorized=True,
-        n_resamples=n_resamples,
+        n_resamples=n_bootstrap,
         confidence_level=confidence,
         method="percentile",
         batch=max(1, 5_000_000 // max(y_true.size, 1)),
-        rng=np.random.default_rng(random_seed),
+        rng=np.random.default_rng(seed),
     )
     interval = result.confidence_interval
     return point, float(interval.low), float(interval.high)
 
 
+@renamed(random_seed="seed")
 def compare_models(
     data: TextPredictions,
     *,
@@ -241,7 +245,7 @@ def compare_models(
     pairs: Sequence[tuple[str, str]] | None = None,
     n_bootstrap: int = 1000,
     confidence: float = 0.95,
-    random_seed: int = 0,
+    seed: int = 0,
 ) -> ModelComparison:
     """McNemar's test and a paired bootstrap of the metric difference for pairs of models.
 
@@ -252,7 +256,7 @@ def compare_models(
         A name in :data:`PAIRED_METRICS`.
     pairs : sequence of (str, str), optional
         Default: every pair, in model order.
-    n_bootstrap, confidence, random_seed
+    n_bootstrap, confidence, seed
         Of the paired bootstrap.
 
     Returns
@@ -277,9 +281,9 @@ def compare_models(
             data.predicted[b],
             metric=metric,
             n_labels=len(data.label_names),
-            n_resamples=n_bootstrap,
+            n_bootstrap=n_bootstrap,
             confidence=confidence,
-            random_seed=random_seed,
+            seed=seed,
         )
         function = PAIRED_METRICS[metric]
         k = len(data.label_names)

@@ -159,10 +159,10 @@ def plot_breakdown(breakdown: ErrorBreakdown, ax: Any = None) -> Any:
     return ax.figure
 
 
-def plot_slices(slices: TokenSlices, model: str, n: int = 15, ax: Any = None) -> Any:
-    """Errors / expected errors of the ``n`` most significant terms of ``model``."""
-    ax = _axes(ax, (7, 0.3 * n + 1.5))
-    rows = slices.top(model, n).table
+def plot_slices(slices: TokenSlices, model: str, top_k: int = 15, ax: Any = None) -> Any:
+    """Errors / expected errors of the ``top_k`` most significant terms of ``model``."""
+    ax = _axes(ax, (7, 0.3 * top_k + 1.5))
+    rows = slices.top(model, top_k).table
     positions = np.arange(rows.height)
     colors = np.where(rows["significant"].to_numpy(), "#c44e52", "#8c8c8c")
     ax.barh(positions, rows["lift"].to_numpy(), color=colors)

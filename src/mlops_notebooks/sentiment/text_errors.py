@@ -18,6 +18,7 @@ import numpy as np
 import polars as pl
 from scipy import sparse
 
+from mlops_notebooks._deprecation import renamed
 from mlops_notebooks.errors import InvalidInputError
 
 from ._text import document_terms
@@ -66,11 +67,12 @@ register_term_category(
 )
 
 
+@renamed(n="top_k")
 def sample_table(
     data: TextPredictions,
     *,
     rows: np.ndarray | Sequence[int] | None = None,
-    n: int = 20,
+    top_k: int = 20,
     title: str = "Texts with every model's label and confidence",
 ) -> SampleTable:
     """A readable per-text table: text, gold label, each model's label and confidence.
@@ -79,11 +81,12 @@ def sample_table(
     ----------
     data : TextPredictions
     rows : array of int, optional
-        Row positions to show, in this order; default the first ``n``.
-    n : int, default 20
+        Row positions to show, in this order; default the first ``top_k``.
+    top_k : int, default 20
+        Rows shown when ``rows`` is not given (``n`` is its deprecated old name).
     title : str
     """
-    positions = np.arange(min(n, data.n_texts)) if rows is None else np.asarray(rows, dtype=int)
+    positions = np.arange(min(top_k, data.n_texts)) if rows is None else np.asarray(rows, dtype=int)
     wrong = np.sum([~data.correct(m) for m in data.models], axis=0)
     table = (
         data.to_polars()
@@ -96,12 +99,13 @@ def sample_table(
     return SampleTable(title=title, table=table)
 
 
-def most_confident_errors(data: TextPredictions, model: str, *, n: int = 10) -> SampleTable:
-    """The texts ``model`` got wrong with the highest confidence in its wrong label."""
+@renamed(n="top_k")
+def most_confident_errors(data: TextPredictions, model: str, *, top_k: int = 10) -> SampleTable:
+    """The ``top_k`` texts ``model`` got wrong with the highest confidence in its wrong label."""
     wrong = ~data.correct(model)
     confidence = np.nan_to_num(data.confidence(model), nan=0.0)
     order = np.argsort(-confidence, kind="stable")
-    rows = order[wrong[order]][:n]
+    rows = order[wrong[order]][:top_k]
     return sample_table(data, rows=rows, title=f"Most confident errors of {model}")
 
 

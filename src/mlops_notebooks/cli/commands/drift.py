@@ -28,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("reference", metavar="REFERENCE")
     parser.add_argument("current", metavar="CURRENT")
-    parser.add_argument("--columns", metavar="A,B", help="compare only these columns")
+    parser.add_argument("--features", "--columns", metavar="A,B", help="compare only these columns")
     parser.add_argument(
         "--config", metavar="FILE.yaml", help="methods, thresholds, columns to ignore, drift share"
     )
@@ -50,7 +50,7 @@ def handle(args: argparse.Namespace) -> int:
         args.reference,
         args.current,
         config=args.config,
-        columns=args.columns,
+        features=args.features,
         drift_share=args.drift_share,
         json_path=args.json,
         html_path=args.html,
