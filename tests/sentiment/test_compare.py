@@ -8,7 +8,7 @@ from sklearn.metrics import accuracy_score, balanced_accuracy_score, cohen_kappa
 from statsmodels.stats.contingency_tables import mcnemar
 from statsmodels.stats.multitest import multipletests
 
-from mlops_notebooks.errors import InvalidInputError
+from mlops_notebooks.errors import InvalidInputError, UnknownNameError
 from mlops_notebooks.sentiment import (
     PAIRED_METRICS,
     agreement,
@@ -85,8 +85,10 @@ def test_compare_models_finds_the_planted_difference(data):
 
 
 def test_compare_models_rejects_bad_requests(data):
-    with pytest.raises(InvalidInputError, match="unknown paired metric 'auc'"):
+    with pytest.raises(UnknownNameError, match="unknown metric 'auc'") as unknown:
         compare_models(data, metric="auc")
+    assert {"accuracy", "macro_f1", "f1", "balanced_accuracy"} <= set(unknown.value.valid)
+    assert "roc_auc" not in unknown.value.valid  # needs probabilities, not paired labels
     with pytest.raises(InvalidInputError, match="compare two different models"):
         compare_models(data, pairs=[("good", "good")])
     with pytest.raises(InvalidInputError, match="needs at least two"):

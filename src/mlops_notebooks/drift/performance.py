@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -14,9 +15,6 @@ if TYPE_CHECKING:
     import polars as pl
 
 __all__ = ["PerformanceChange", "performance_change"]
-
-# A target with at most this many distinct values is treated as a class label.
-MAX_CLASSES = 20
 
 
 @dataclass(frozen=True)
@@ -107,74 +105,70 @@ class PerformanceChange(Result):
         return f"<table class='mlops-performance'>{head}{cells}</table>"
 
 
+#: Metrics of the registry compared between the data sets (those that apply to the task).
+DRIFT_METRICS = (
+    "accuracy",
+    "balanced_accuracy",
+    "precision",
+    "recall",
+    "f1",
+    "roc_auc",
+    "brier",
+    "mae",
+    "rmse",
+    "r2",
+)
+
+
 def performance_change(
     reference: pl.DataFrame,
     current: pl.DataFrame,
     target: str,
     prediction: str | None,
     probability: str | None = None,
+    *,
+    metrics: Sequence[str] = DRIFT_METRICS,
 ) -> PerformanceChange:
-    """Compute the same metrics on both data sets (see :class:`PerformanceChange`)."""
+    """Compute the same registered metrics on both data sets (see :class:`PerformanceChange`).
+
+    The metrics come from :data:`mlops_notebooks.evaluation.METRICS`, computed exactly as
+    ``evaluate`` computes them; rows with a missing label or prediction are left out.
+    """
     columns = [c for c in (target, prediction, probability) if c]
     ref = reference.select(columns).drop_nulls()
     cur = current.select(columns).drop_nulls()
-    task = "classification" if _is_label(reference.get_column(target)) else "regression"
-    scorer = _classification if task == "classification" else _regression
+    values: dict[str, dict[str, float]] = {"reference": {}, "current": {}}
+    task = "regression"
+    for name, frame in (("reference", ref), ("current", cur)):
+        if frame.height == 0:
+            continue
+        kind, values[name] = _scores(frame, target, prediction, probability, metrics)
+        task = "regression" if kind == "regression" else "classification"
     return PerformanceChange(
         task=task,
-        reference=scorer(ref, target, prediction, probability),
-        current=scorer(cur, target, prediction, probability),
+        reference=values["reference"],
+        current=values["current"],
         rows_reference=ref.height,
         rows_current=cur.height,
     )
 
 
-def _is_label(series: pl.Series) -> bool:
-    import polars as pl
+def _scores(
+    frame: pl.DataFrame,
+    target: str,
+    prediction: str | None,
+    probability: str | None,
+    metrics: Sequence[str],
+) -> tuple[str, dict[str, float]]:
+    from mlops_notebooks.errors import InvalidInputError
+    from mlops_notebooks.evaluation.metrics import score_metrics
 
-    return series.dtype in (pl.Boolean, pl.String, pl.Categorical) or (
-        series.n_unique() <= MAX_CLASSES and not series.dtype.is_float()
-    )
-
-
-def _classification(
-    frame: pl.DataFrame, target: str, prediction: str | None, probability: str | None
-) -> dict[str, float]:
-    from sklearn import metrics
-
-    if frame.height == 0:
-        return {}
-    y_true = frame.get_column(target).to_numpy()
-    out: dict[str, float] = {}
-    if prediction:
-        y_pred = frame.get_column(prediction).to_numpy()
-        out["accuracy"] = float(metrics.accuracy_score(y_true, y_pred))
-        out["balanced_accuracy"] = float(metrics.balanced_accuracy_score(y_true, y_pred))
-        if len(np.unique(y_true)) <= 2 and y_true.dtype == bool:
-            out["precision"] = float(metrics.precision_score(y_true, y_pred, zero_division=0))
-            out["recall"] = float(metrics.recall_score(y_true, y_pred, zero_division=0))
-            out["f1"] = float(metrics.f1_score(y_true, y_pred, zero_division=0))
-    if probability and len(np.unique(y_true)) == 2:
-        scores = frame.get_column(probability).to_numpy()
-        out["roc_auc"] = float(metrics.roc_auc_score(y_true, scores))
-        out["brier"] = float(metrics.brier_score_loss(y_true.astype(float), scores))
-    out["positive_rate"] = (
-        float(np.mean(y_true == y_true.max())) if y_true.dtype == bool else (float("nan"))
-    )
-    return {k: v for k, v in out.items() if np.isfinite(v)}
-
-
-def _regression(
-    frame: pl.DataFrame, target: str, prediction: str | None, probability: str | None
-) -> dict[str, float]:
-    from sklearn import metrics
-
-    if frame.height == 0 or not prediction:
-        return {}
-    y_true = frame.get_column(target).to_numpy().astype(float)
-    y_pred = frame.get_column(prediction).to_numpy().astype(float)
-    return {
-        "mae": float(metrics.mean_absolute_error(y_true, y_pred)),
-        "rmse": float(np.sqrt(metrics.mean_squared_error(y_true, y_pred))),
-        "r2": float(metrics.r2_score(y_true, y_pred)) if len(y_true) > 1 else 0.0,
-    }
+    try:
+        return score_metrics(
+            frame, target=target, prediction=prediction, probabilities=probability, metrics=metrics
+        )
+    except InvalidInputError:
+        if probability is None or prediction is None:
+            raise
+        # One probability column of a multi-class target: compare the label metrics only.
+        return score_metrics(frame, target=target, prediction=prediction, metrics=metrics)

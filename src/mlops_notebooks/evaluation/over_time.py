@@ -52,7 +52,7 @@ def _safe_value(metric: Metric, outputs: ModelOutputs) -> float | None:
     with warnings.catch_warnings():
         # A short period may lack a class that was predicted; the value is still defined.
         warnings.simplefilter("ignore", UserWarning)
-        return float(metric.function(outputs))
+        return metric.score(outputs)
 
 
 def metrics_over_time(

@@ -140,14 +140,14 @@ def _metrics_table(
             "value": list(values.values()),
             "ci_low": [intervals.get(name, (None, None))[0] for name in values],
             "ci_high": [intervals.get(name, (None, None))[1] for name in values],
-            "higher_is_better": [METRICS[name].higher_is_better for name in values],
+            "greater_is_better": [METRICS[name].greater_is_better for name in values],
         },
         schema={
             "metric": pl.String,
             "value": pl.Float64,
             "ci_low": pl.Float64,
             "ci_high": pl.Float64,
-            "higher_is_better": pl.Boolean,
+            "greater_is_better": pl.Boolean,
         },
     )
 

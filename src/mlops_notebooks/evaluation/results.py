@@ -39,7 +39,7 @@ class EvaluationReport(Result):
     classes : tuple of str
         Class labels in the order used by ``confusion`` and ``per_class``; empty for regression.
     metrics : polars.DataFrame
-        ``metric, value, ci_low, ci_high, higher_is_better``; the interval is a percentile
+        ``metric, value, ci_low, ci_high, greater_is_better``; the interval is a percentile
         bootstrap interval (null when the metric has no vectorized bootstrap).
     confidence, n_bootstrap : float, int
     per_class : polars.DataFrame or None
