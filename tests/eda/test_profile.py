@@ -73,7 +73,9 @@ def test_empty_frame() -> None:
     result = profile(pd.DataFrame({"a": pd.Series([], dtype=float), "b": pd.Series([], dtype=str)}))
     assert result.overview.rows == 0
     assert [c.kind for c in result.columns] == ["empty", "empty"]
-    assert result.to_json()
+    document = json.loads(result.to_json())
+    assert document["overview"]["rows"] == 0
+    assert [c["name"] for c in document["columns"]] == ["a", "b"]
 
 
 def test_frame_without_columns() -> None:

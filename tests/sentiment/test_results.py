@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 
 from mlops_notebooks.sentiment import (
+    Agreement,
     agreement,
     compare_models,
     compare_texts,
@@ -78,9 +79,17 @@ def test_texts_show_escaped(nasty):
 
 def test_results_serialise_to_json(data, tmp_path):
     for result in _results(data)[1:]:
-        text = result.to_json()
-        assert isinstance(json.loads(text), dict)
-        assert result.to_polars().height > 0
+        document = json.loads(result.to_json())
+        table = result.to_polars()
+        assert table.height > 0
+        if isinstance(result, Agreement):  # its table is the long form of two k x k matrices
+            assert table.height == len(data.models) ** 2
+            continue
+        # the main table is in the document, row for row
+        tables = [v for v in document.values() if isinstance(v, list) and v]
+        assert any(
+            len(rows) == table.height and set(rows[0]) == set(table.columns) for rows in tables
+        ), type(result).__name__
     path = tmp_path / "comparison.json"
     compare_models(data, n_bootstrap=20).to_json(path)
     assert json.loads(path.read_text())["metric"] == "accuracy"

@@ -402,6 +402,10 @@ class TokenSlices(_Rendered):
     def _facts(self) -> dict[str, Any]:
         return {"alpha": self.alpha, "n_terms_tested": self.n_terms_tested, "test": self.test}
 
+    def to_dict(self) -> dict[str, Any]:
+        """The settings and every tested term (the display shows the top terms only)."""
+        return dict(jsonable({**self._facts(), "table": self.table}))
+
     def _title(self) -> str:
         found = int(self.table["significant"].sum())
         return (
