@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from mlops_notebooks._protocol import Result
 from mlops_notebooks.data.secrets import SecretValues, environment, mask_url, substitute
-from mlops_notebooks.errors import CatalogError
+from mlops_notebooks.errors import CatalogError, UnknownNameError
 
 if TYPE_CHECKING:
     import polars as pl
@@ -148,6 +148,16 @@ class CatalogEntry:
         }
 
 
+class UnknownEntryError(CatalogError, UnknownNameError):
+    """A catalog lookup found no entry of that name: a :class:`CatalogError` and, like every
+    lookup by name, an :class:`UnknownNameError` (``name``, ``valid``)."""
+
+    def __init__(self, message: str, name: str, valid: tuple[str, ...]) -> None:
+        Exception.__init__(self, message)
+        self.name = name
+        self.valid = valid
+
+
 @dataclass(frozen=True)
 class Catalog(Result):
     """A parsed catalog file: ``entries`` by name, in file order."""
@@ -173,7 +183,9 @@ class Catalog(Result):
             return self.entries[key]
         close = difflib.get_close_matches(key, list(self.entries), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
-        raise CatalogError(UNKNOWN_NAME.format(name=key, path=self.path, hint=hint))
+        raise UnknownEntryError(
+            UNKNOWN_NAME.format(name=key, path=self.path, hint=hint), key, tuple(self.entries)
+        )
 
     def masked(self) -> Catalog:
         """A copy whose entries show literal URL passwords as ``***`` (for display only)."""
