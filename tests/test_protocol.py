@@ -296,3 +296,69 @@ def test_plot_draws_into_a_given_axes(name: str, tmp_path: Path) -> None:
     ax = figure.add_subplot()
     assert result.plot(ax=ax) is figure
     assert _drawn(figure) > 0
+
+
+def _lookups(tmp_path: Path) -> dict[str, Callable[[], Any]]:
+    from mlops_notebooks import drift, eda, evaluation, segments, sentiment
+    from mlops_notebooks.data.formats import reader_for
+    from mlops_notebooks.evaluation.row_scores import score_rows
+
+    binary = _binary()
+    data = _texts()
+    return {
+        "profile column": lambda: _build("DataProfile", tmp_path).column("nope"),
+        "correlation method": lambda: _build("CorrelationReport", tmp_path).matrix("nope"),
+        "drift column": lambda: _drift_report()["nope"],
+        "drift method": lambda: drift.get_method("nope"),
+        "evaluation metric": lambda: _build("EvaluationReport", tmp_path)["nope"],
+        "evaluate(metrics=)": lambda: evaluation.evaluate(
+            binary, target="target", prediction="prediction", metrics=["nope"], n_bootstrap=0
+        ),
+        "assess_bias(metrics=)": lambda: evaluation.assess_bias(
+            binary, target="target", prediction="prediction", groups="carrier", metrics=["nope"]
+        ),
+        "row score": lambda: score_rows(
+            binary, target="target", prediction="prediction", name="nope"
+        ),
+        "segment ranking": lambda: segments.find_segments(
+            binary, target="target", prediction="prediction", rank_by="nope"
+        ),
+        "text source": lambda: data.texts("nope"),
+        "model": lambda: data.correct("nope"),
+        "error grouping": lambda: sentiment.errors_by(data, "nope"),  # type: ignore[arg-type]
+        "paired metric": lambda: sentiment.paired_bootstrap(
+            data.y_true, data.y_true, data.y_true, metric="nope"
+        ),
+        "catalog entry": lambda: _build_catalog(tmp_path).get("nope"),
+        "file format": lambda: reader_for("nope"),
+        "eda plot kind": lambda: eda.missing_values(_eda_frame()).plot("nope"),
+    }
+
+
+LOOKUPS = [
+    "profile column",
+    "correlation method",
+    "drift column",
+    "drift method",
+    "evaluation metric",
+    "evaluate(metrics=)",
+    "assess_bias(metrics=)",
+    "row score",
+    "segment ranking",
+    "text source",
+    "model",
+    "error grouping",
+    "paired metric",
+    "catalog entry",
+    "file format",
+    "eda plot kind",
+]
+
+
+@pytest.mark.parametrize("lookup", LOOKUPS)
+def test_lookups_by_name_raise_unknown_name_error(lookup: str, tmp_path: Path) -> None:
+    with pytest.raises(UnknownNameError) as unknown:
+        _lookups(tmp_path)[lookup]()
+    assert unknown.value.name == "nope"
+    assert unknown.value.valid and "nope" not in unknown.value.valid
+    assert "'nope'" in str(unknown.value)

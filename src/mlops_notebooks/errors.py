@@ -130,7 +130,14 @@ class UnknownNameError(InvalidInputError, KeyError):
         Every valid name.
     """
 
-    def __init__(self, name: str, valid: tuple[str, ...] = (), *, what: str = "name") -> None:
+    def __init__(
+        self,
+        name: str,
+        valid: tuple[str, ...] = (),
+        *,
+        what: str = "name",
+        message: str | None = None,
+    ) -> None:
         import difflib
 
         close = difflib.get_close_matches(name, list(valid), n=3, cutoff=0.5)
@@ -140,7 +147,7 @@ class UnknownNameError(InvalidInputError, KeyError):
             hint = f"valid: {', '.join(map(repr, valid))}" if valid else "none are available"
         else:
             hint = f"valid: {', '.join(map(repr, valid[:12]))}, … ({len(valid)} in all)"
-        super().__init__(f"unknown {what} {name!r}: {hint}")
+        super().__init__(message or f"unknown {what} {name!r}: {hint}")
         self.name = name
         self.valid = tuple(valid)
 

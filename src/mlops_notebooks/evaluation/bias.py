@@ -18,7 +18,7 @@ import polars as pl
 
 from mlops_notebooks._deprecation import renamed, warn_renamed
 from mlops_notebooks._frames import FrameLike, to_polars
-from mlops_notebooks.errors import InvalidInputError, require
+from mlops_notebooks.errors import InvalidInputError, UnknownNameError, require
 
 from ._inputs import ModelOutputs, column_values, prepare_outputs
 from .metrics import METRICS, Metric, register_metric
@@ -220,9 +220,11 @@ def _bias_metrics(outputs: ModelOutputs, names: Sequence[str] | None) -> list[Me
         return [applicable[n] for n in BIAS_DEFAULTS if n in applicable]
     unknown = [n for n in names if n not in applicable]
     if unknown:
-        raise InvalidInputError(
-            f"unknown bias metric {unknown[0]!r} for task {outputs.task}; "
-            f"valid: {sorted(applicable)}"
+        raise UnknownNameError(
+            unknown[0],
+            tuple(sorted(applicable)),
+            message=f"unknown bias metric {unknown[0]!r} for task {outputs.task}; "
+            f"valid: {sorted(applicable)}",
         )
     return [applicable[n] for n in names]
 

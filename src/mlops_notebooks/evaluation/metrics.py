@@ -26,7 +26,7 @@ import numpy as np
 import polars as pl
 
 from mlops_notebooks._registry import Registry
-from mlops_notebooks.errors import InvalidInputError
+from mlops_notebooks.errors import InvalidInputError, UnknownNameError
 
 from ._inputs import ModelOutputs, ProbabilitySpec
 
@@ -233,8 +233,12 @@ def metrics_for(outputs: ModelOutputs, names: Sequence[str] | None = None) -> li
         return [m for m in applicable.values() if m.headline]
     unknown = [n for n in names if n not in applicable]
     if unknown:
-        raise InvalidInputError(
-            UNKNOWN_METRIC.format(name=unknown[0], task=outputs.task, valid=sorted(applicable))
+        raise UnknownNameError(
+            unknown[0],
+            tuple(sorted(applicable)),
+            message=UNKNOWN_METRIC.format(
+                name=unknown[0], task=outputs.task, valid=sorted(applicable)
+            ),
         )
     return [applicable[n] for n in names]
 

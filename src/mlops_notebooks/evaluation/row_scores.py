@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from mlops_notebooks.errors import InvalidInputError
+from mlops_notebooks.errors import InvalidInputError, UnknownNameError
 
 from ._inputs import ModelOutputs, ProbabilitySpec, prepare_outputs
 
@@ -72,7 +72,11 @@ def row_score(outputs: ModelOutputs, name: str | None = None) -> tuple[str, np.n
         if outputs.task in tasks and (outputs.probabilities is not None or not needs_probabilities)
     ]
     if name not in valid:
-        raise InvalidInputError(UNKNOWN_SCORE.format(name=name, task=outputs.task, valid=valid))
+        raise UnknownNameError(
+            name,
+            tuple(valid),
+            message=UNKNOWN_SCORE.format(name=name, task=outputs.task, valid=valid),
+        )
     return name, ROW_SCORES[name][2](outputs)
 
 

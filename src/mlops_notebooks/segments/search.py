@@ -29,7 +29,7 @@ import numpy as np
 import polars as pl
 
 from mlops_notebooks._frames import FrameLike, to_polars
-from mlops_notebooks.errors import InvalidInputError
+from mlops_notebooks.errors import InvalidInputError, UnknownNameError
 
 from .encoding import EncodedFeature, encode_feature, usable_features
 from .lattice import Candidates, enumerate_segments
@@ -159,7 +159,11 @@ def find_segments(
     if not 1 <= max_level <= 4:
         raise InvalidInputError(BAD_LEVEL.format(level=max_level))
     if rank_by not in RANKINGS:
-        raise InvalidInputError(UNKNOWN_RANKING.format(valid=sorted(RANKINGS), name=rank_by))
+        raise UnknownNameError(
+            rank_by,
+            tuple(sorted(RANKINGS)),
+            message=UNKNOWN_RANKING.format(valid=sorted(RANKINGS), name=rank_by),
+        )
     frame = to_polars(data, name="data")
     name, values, used = _score_values(frame, score, target, prediction, probabilities, row_score)
     names = usable_features(frame, features, exclude=used)

@@ -124,7 +124,11 @@ class TextPredictions(Result):
             return self.table["text"]
         known = self.table["source"].drop_nulls().unique().sort().to_list()
         if source not in known:
-            raise InvalidInputError(UNKNOWN_SOURCE.format(source=source, known=known))
+            raise UnknownNameError(
+                source,
+                tuple(map(str, known)),
+                message=UNKNOWN_SOURCE.format(source=source, known=known),
+            )
         return self.table.filter(pl.col("source") == source)["text"]
 
     def label_series(self, model: str) -> pl.Series:

@@ -24,7 +24,7 @@ from scipy import sparse
 
 from mlops_notebooks._deprecation import renamed
 from mlops_notebooks._frames import FrameLike, to_polars
-from mlops_notebooks.errors import InvalidInputError, require
+from mlops_notebooks.errors import InvalidInputError, UnknownNameError, require
 
 from ._text import HTML_BREAK, document_terms
 
@@ -311,7 +311,11 @@ def load_predictions(
 
 def _approach(name: str) -> Approach:
     if name not in APPROACHES:
-        raise InvalidInputError(UNKNOWN_APPROACH.format(name=name, valid=sorted(APPROACHES)))
+        raise UnknownNameError(
+            name,
+            tuple(sorted(APPROACHES)),
+            message=UNKNOWN_APPROACH.format(name=name, valid=sorted(APPROACHES)),
+        )
     return APPROACHES[name]
 
 

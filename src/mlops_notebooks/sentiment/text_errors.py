@@ -19,7 +19,7 @@ import polars as pl
 from scipy import sparse
 
 from mlops_notebooks._deprecation import renamed
-from mlops_notebooks.errors import InvalidInputError
+from mlops_notebooks.errors import InvalidInputError, UnknownNameError
 
 from ._text import document_terms
 from .inputs import TextPredictions
@@ -174,7 +174,11 @@ def _groups(data: TextPredictions, by: str, n_bins: int) -> pl.Series:
         labels = [f"{int(edges[i])}–{int(edges[i + 1])} words" for i in range(edges.size - 1)]
         # Zero-padded rank keeps bands in length order when sorted as text.
         return pl.Series([f"{b + 1:02d}. {labels[b]}" for b in range(len(labels))])[band.tolist()]
-    raise InvalidInputError(UNKNOWN_GROUPING.format(valid=["length", "source", "label"], by=by))
+    raise UnknownNameError(
+        str(by),
+        ("length", "source", "label"),
+        message=UNKNOWN_GROUPING.format(valid=["length", "source", "label"], by=by),
+    )
 
 
 def error_slices(
