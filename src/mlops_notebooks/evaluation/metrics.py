@@ -190,8 +190,6 @@ def _register_defaults(registry: Registry[Metric]) -> None:
 
 def _register_fairness_rates(add: Callable[..., None]) -> None:
     """fairlearn's group rates: for :func:`assess_bias`, not headline metrics."""
-    from fairlearn import metrics as fm
-
     for name, greater in (
         ("selection_rate", True),
         ("true_positive_rate", True),
@@ -200,11 +198,30 @@ def _register_fairness_rates(add: Callable[..., None]) -> None:
         add(
             name,
             BINARY,
-            getattr(fm, name),
+            _fairlearn_rate(name),
             greater_is_better=greater,
             headline=False,
             options={"pos_label": 1},
         )
+
+
+def _fairlearn_rate(name: str) -> Callable[..., float]:
+    """fairlearn's ``name`` rate, imported on first call (fairlearn takes seconds to import)."""
+
+    def rate(
+        y_true: np.ndarray,
+        y_pred: np.ndarray,
+        *,
+        pos_label: Any = 1,
+        sample_weight: np.ndarray | None = None,
+    ) -> float:
+        from fairlearn import metrics as fm
+
+        function = getattr(fm, name)
+        return float(function(y_true, y_pred, pos_label=pos_label, sample_weight=sample_weight))
+
+    rate.__name__ = rate.__qualname__ = name
+    return rate
 
 
 METRICS: Registry[Metric] = Registry("metric", _register_defaults)
