@@ -65,7 +65,7 @@ def test_empty_current() -> None:
 def test_unknown_columns_and_methods_fail_fast() -> None:
     frame = pl.DataFrame({"a": [1.0, 2.0]})
     with pytest.raises(InvalidInputError, match=r"columns \['zz'\] are not in both"):
-        compare(frame, frame, columns=["zz"])
+        compare(frame, frame, features=["zz"])
     with pytest.raises(InvalidInputError, match="unknown drift method 'nope'; valid methods: "):
         compare(frame, frame, methods={"a": "nope"})
 
@@ -153,7 +153,7 @@ def test_methods_per_column_and_kind_and_thresholds(rng: np.random.Generator) ->
 
 def test_drift_share_and_roles(rng: np.random.Generator) -> None:
     reference, current = make_frame(rng, 2000), make_frame(rng, 2000, shift=1.0)
-    report = compare(reference, current, drift_share=0.7, target_column="b_shifted")
+    report = compare(reference, current, drift_share=0.7, target="b_shifted")
     assert report["b_shifted"].role == "target"
     assert "b_shifted" not in report.drifted_columns
     assert report.share_of_drifted_columns == pytest.approx(2 / 5)
@@ -168,7 +168,7 @@ def test_performance_change_when_labels_exist(rng: np.random.Generator) -> None:
     reference = pl.DataFrame({"y": truth, "pred": truth, "f": rng.normal(size=n)})
     flipped = truth ^ (rng.random(n) < 0.3)
     current = pl.DataFrame({"y": truth, "pred": flipped, "f": rng.normal(size=n)})
-    report = compare(reference, current, target_column="y", prediction_column="pred")
+    report = compare(reference, current, target="y", prediction="pred")
     performance = report.performance
     assert performance is not None and performance.task == "classification"
     assert performance.reference["accuracy"] == 1.0

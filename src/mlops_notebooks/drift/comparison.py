@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from mlops_notebooks._deprecation import renamed
 from mlops_notebooks._frames import FrameLike, to_polars
 from mlops_notebooks._kinds import ColumnKind, infer_kind
 from mlops_notebooks.drift.methods import (
@@ -76,20 +77,26 @@ class _Options:
     roles: Mapping[str, str]
 
 
+@renamed(
+    columns="features",
+    target_column="target",
+    prediction_column="prediction",
+    probability_column="probabilities",
+)
 def compare(
     reference: FrameLike,
     current: FrameLike,
     *,
-    columns: Sequence[str] | None = None,
+    features: Sequence[str] | None = None,
     ignore: Sequence[str] = (),
     methods: Mapping[str, str] | None = None,
     kind_methods: Mapping[str, str] | None = None,
     thresholds: Mapping[str, float] | None = None,
     drift_share: float = 0.5,
     correction: Correction | None = None,
-    target_column: str | None = None,
-    prediction_column: str | None = None,
-    probability_column: str | None = None,
+    target: str | None = None,
+    prediction: str | None = None,
+    probabilities: str | None = None,
     engine: Engine = "auto",
     progress: bool | None = None,
 ) -> DriftReport:
@@ -99,7 +106,7 @@ def compare(
     ----------
     reference, current : pandas.DataFrame, polars.DataFrame, polars.LazyFrame or str
         The data sets, or data refs (file path, catalog name, ``dvc://…``).
-    columns : sequence of str, optional
+    features : sequence of str, optional
         Columns to compare (default: every column present in both). Identifier and free-text
         columns are reported as skipped; datetime columns too, unless ``methods`` names one
         for them (two periods always differ in time).
@@ -115,10 +122,11 @@ def compare(
         The data set drifts when at least this share of compared feature columns drifted.
     correction : {"bonferroni", "bh"}, optional
         Multiple-testing correction of p-values across columns (Benjamini–Hochberg for "bh").
-    target_column, prediction_column, probability_column : str, optional
+    target, prediction, probabilities : str, optional
         Label, predicted label and predicted probability columns. They are compared too but
         reported separately (not counted in the share); with labels and predictions in both
-        data sets the report carries the performance change.
+        data sets the report carries the performance change. (Deprecated old names:
+        ``columns``, ``target_column``, ``prediction_column``, ``probability_column``.)
     engine : {"auto", "local", "stream", "dask", "spark"}, default "auto"
         Where the summaries are computed: ``local`` loads both data sets; ``stream`` scans
         Parquet in batches (bounded memory); ``dask``/``spark`` take Dask/Spark DataFrames.
@@ -162,9 +170,9 @@ def compare(
     roles = {
         c: r
         for c, r in (
-            (target_column, "target"),
-            (prediction_column, "prediction"),
-            (probability_column, "prediction"),
+            (target, "target"),
+            (prediction, "prediction"),
+            (probabilities, "prediction"),
         )
         if c
     }
@@ -175,20 +183,20 @@ def compare(
         from mlops_notebooks.drift._compare_scale import compare_at_scale
 
         results, rows, only = compare_at_scale(
-            reference, current, resolved, columns, ignore, options, progress
+            reference, current, resolved, features, ignore, options, progress
         )
         return _report(results, correction, drift_share, rows, only)
     ref_frame, ref_provenance = read_input(reference, "reference")
     cur_frame, cur_provenance = read_input(current, "current")
-    names = _select_columns(ref_frame, cur_frame, columns, ignore)
+    names = _select_columns(ref_frame, cur_frame, features, ignore)
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         results = list(pool.map(lambda c: _compare_column(ref_frame, cur_frame, c, options), names))
     results = _apply_correction(results, correction)
-    features = [r for r in results if r.compared and r.role == "feature"]
-    share = sum(r.drift for r in features) / len(features) if features else 0.0
+    compared = [r for r in results if r.compared and r.role == "feature"]
+    share = sum(r.drift for r in compared) / len(compared) if compared else 0.0
     return DriftReport(
         columns=tuple(results),
-        dataset_drift=bool(features) and share >= drift_share,
+        dataset_drift=bool(compared) and share >= drift_share,
         share_of_drifted_columns=share,
         drift_share=drift_share,
         reference_rows=ref_frame.height,
@@ -198,9 +206,7 @@ def compare(
         only_in_current=tuple(c for c in cur_frame.columns if c not in ref_frame.columns),
         reference_provenance=ref_provenance,
         current_provenance=cur_provenance,
-        performance=_performance(
-            ref_frame, cur_frame, target_column, prediction_column, probability_column
-        ),
+        performance=_performance(ref_frame, cur_frame, target, prediction, probabilities),
     )
 
 
