@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
+import pkgutil
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +25,7 @@ import polars as pl
 import pytest
 from matplotlib.figure import Figure
 
+import mlops_notebooks
 from mlops_notebooks._protocol import Result
 from mlops_notebooks._render import jsonable
 from mlops_notebooks.errors import UnknownNameError
@@ -31,7 +33,17 @@ from tests.drift.conftest import make_frame
 from tests.evaluation.conftest import binary_frame
 from tests.sentiment.conftest import MODELS, PROBABILITIES, make_predictions, make_texts
 
-SUBPACKAGES = ("data", "eda", "drift", "evaluation", "segments", "sentiment")
+#: Subpackages whose result types are built and checked by their own protocol test (their
+#: fixtures need a trading environment or a git+DVC project); each asserts it covers them all.
+OWN_PROTOCOL_TESTS = {
+    "rl": "tests/rl/test_results.py",
+    "pipeline": "tests/pipeline/test_results.py",
+}
+SUBPACKAGES = tuple(
+    info.name
+    for info in pkgutil.iter_modules(mlops_notebooks.__path__)
+    if info.ispkg and not info.name.startswith("_") and info.name not in OWN_PROTOCOL_TESTS
+)
 
 
 def _rng() -> np.random.Generator:
@@ -111,6 +123,26 @@ def _build_catalog(tmp_path: Path) -> Any:
     return read_catalog(path)
 
 
+def _build_history(tmp_path: Path) -> Any:
+    """Two recorded runs of one notebook, each with a number (as ``mlops-nb run`` writes)."""
+    from mlops_notebooks.runner import history
+
+    reports = tmp_path / "reports"
+    for day, share in ((1, 0.1), (2, 0.4)):
+        run_dir = reports / "nb" / f"2025010{day}T000000Z"
+        run_dir.mkdir(parents=True)
+        (run_dir / "nb.html").write_text("<!DOCTYPE html><html></html>")
+        record = {
+            "notebook": "nb",
+            "status": "ok",
+            "started_at": f"2025-01-0{day}T00:00:00+00:00",
+            "duration_seconds": 1.5,
+            "results": {"share_of_drifted_columns": share},
+        }
+        (run_dir / "run.json").write_text(json.dumps(record))
+    return history(reports)
+
+
 def _build(name: str, tmp_path: Path) -> Any:
     """A real instance of the result type ``name``, from a small computation."""
     from mlops_notebooks import drift, eda, evaluation, segments, sentiment
@@ -121,6 +153,10 @@ def _build(name: str, tmp_path: Path) -> Any:
         return _build_catalog(tmp_path)
     if name == "DataProfile":
         return eda.profile(_eda_frame())
+    if name == "ColumnRoles":
+        return eda.infer_roles(_eda_frame(), target="value")
+    if name == "RunHistory":
+        return _build_history(tmp_path)
     if name == "CorrelationReport":
         return eda.correlations(_eda_frame())
     if name == "MissingValuesReport":
@@ -207,6 +243,7 @@ RESULT_TYPES = [
     "Provenance",
     "Catalog",
     "DataProfile",
+    "ColumnRoles",
     "CorrelationReport",
     "MissingValuesReport",
     "TimeSeriesReport",
@@ -232,6 +269,7 @@ RESULT_TYPES = [
     "TokenSlices",
     "LabelIssues",
     "TextDrift",
+    "RunHistory",
 ]
 
 
@@ -239,7 +277,7 @@ def _public_result_types() -> set[str]:
     names = set()
     for package in SUBPACKAGES:
         module = importlib.import_module(f"mlops_notebooks.{package}")
-        for name in module.__all__:
+        for name in getattr(module, "__all__", ()):
             value = getattr(module, name)
             if inspect.isclass(value) and issubclass(value, Result):
                 names.add(name)

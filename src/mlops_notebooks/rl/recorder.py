@@ -41,7 +41,9 @@ class StepView:
 
     __slots__ = ("action", "env", "info", "observation", "reward")
 
-    def __init__(self, env: gym.Env, observation: Any, action: Any, reward: float, info: dict):
+    def __init__(
+        self, env: gym.Env, observation: Any, action: Any, reward: float, info: dict
+    ) -> None:
         self.env, self.observation, self.action, self.reward, self.info = (
             env,
             observation,

@@ -90,6 +90,7 @@ class TextPredictions(Result):
 
     @property
     def n_texts(self) -> int:
+        """How many labelled texts there are."""
         return self.table.height
 
     def check_model(self, model: str) -> None:
