@@ -139,7 +139,7 @@ def test_no_private_names_across_packages() -> None:
                 parts = node.module.split(".")
                 if parts[0] != PACKAGE or len(parts) < 3:
                     continue
-                if parts[1] == module.split(".")[1]:
+                if parts[1:2] == module.split(".")[1:2]:
                     continue
                 private = [a.name for a in node.names if a.name.startswith("_")]
                 if private or parts[2].startswith("_"):

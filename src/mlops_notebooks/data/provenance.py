@@ -156,10 +156,9 @@ class Dataset:
         return self.provenance.to_json(path)
 
     def _repr_html_(self) -> str:
-        from mlops_notebooks._frames import to_polars
         from mlops_notebooks._render import fragment, frame_to_html
 
-        head = to_polars(self.frame.head(_HEAD_ROWS), name="frame")
+        head = self.frame.head(_HEAD_ROWS)
         title = html.escape(self.provenance.catalog_name or self.provenance.ref)
         return fragment(
             f"<p><b>Dataset</b> <code>{title}</code></p>"

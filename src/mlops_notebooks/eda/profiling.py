@@ -228,8 +228,14 @@ def profile(
             raise InvalidInputError(TARGET_NEEDS_LOCAL.format(engine=resolved))
         from mlops_notebooks.eda._scale import profile_at_scale
 
-        return profile_at_scale(
-            data, resolved, thresholds=thresholds or WarningThresholds(), progress=progress
+        chosen = thresholds or WarningThresholds()
+        parts = profile_at_scale(data, resolved, thresholds=chosen, progress=progress)
+        return DataProfile(
+            overview=parts[0],
+            columns=parts[1],
+            warnings=parts[2],
+            thresholds=chosen,
+            correlations=None,
         )
     mixed = _mixed_type_columns(data)
     original = to_polars(data)

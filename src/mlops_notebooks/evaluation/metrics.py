@@ -238,6 +238,7 @@ def register_metric(metric: Metric) -> Metric:
     ...     lambda y, p, sample_weight=None: float(np.average(y != p, weights=sample_weight)),
     ...     greater_is_better=False)).name
     'error_rate'
+    >>> del METRICS["error_rate"]  # the registry is shared by the whole process
     """
     METRICS[metric.name] = metric
     return metric
