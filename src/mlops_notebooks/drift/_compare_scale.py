@@ -1,6 +1,6 @@
 """``compare`` on data beyond memory: streamed Parquet, Dask and Spark, in two passes.
 
-Pass 1 summarises each data set (:func:`mlops_notebooks.eda._scale.summarize_table`): missing
+Pass 1 summarises each data set (:func:`mlops_notebooks.eda.scale.summarize_table`): missing
 values, moments, KLL quantiles and HyperLogLog distinct counts. Those decide each column's
 :class:`~mlops_notebooks.drift.summaries.ColumnPlan` exactly as the in-memory path would:
 value counts for columns with few distinct values, else a fine grid of shared bin edges
@@ -75,7 +75,7 @@ def _merge(a: Histograms, b: Histograms) -> Histograms:
 
 def first_pass(data: Any, engine: str, progress: bool | None) -> TableSummary:
     """Pass 1: the merged table summary of one data set."""
-    from mlops_notebooks.eda._scale import summarize_table
+    from mlops_notebooks.eda.scale import summarize_table
 
     return summarize_table(data, engine, progress=progress)
 

@@ -162,9 +162,9 @@ def check_drift(
 
     Example
     -------
-    >>> report = check_drift(  # doctest: +SKIP
-    ...     "flights_reference", "flights_current", drift_share=0.3
-    ... )
+    >>> report = check_drift("flights_reference", "flights_current", drift_share=0.3)
+    >>> report.dataset_drift, len(report.drifted_columns)
+    (True, 9)
     """
     from mlops_notebooks.drift.comparison import compare
     from mlops_notebooks.summaries.clusters import on_engine

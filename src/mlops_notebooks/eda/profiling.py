@@ -226,7 +226,7 @@ def profile(
     if resolved != "local":
         if target is not None:
             raise InvalidInputError(TARGET_NEEDS_LOCAL.format(engine=resolved))
-        from mlops_notebooks.eda._scale import profile_at_scale
+        from mlops_notebooks.eda.scale import profile_at_scale
 
         chosen = thresholds or WarningThresholds()
         parts = profile_at_scale(data, resolved, thresholds=chosen, progress=progress)

@@ -114,9 +114,12 @@ def assess_model(
 
     Example
     -------
-    >>> assess_model(  # doctest: +SKIP
-    ...     "flights_scored", target="late", prediction="predicted", groups=["carrier"]
+    >>> assessment = assess_model(
+    ...     "predictions_current", target="is_delayed", prediction="predicted_delayed",
+    ...     groups=["carrier"], n_bootstrap=0,
     ... )
+    >>> round(assessment.evaluation["accuracy"], 3), assessment.bias is not None
+    (0.782, True)
     """
     from mlops_notebooks.data import Dataset, load_dataset
 

@@ -75,7 +75,11 @@ class TrajectoryRecorder(gym.Wrapper):
 
     Examples
     --------
-    >>> env = TrajectoryRecorder(gym.make("CartPole-v1"), agent="random")  # doctest: +SKIP
+    >>> import gymnasium as gym
+    >>> env = TrajectoryRecorder(gym.make("CartPole-v1"), agent="random")
+    >>> observation, info = env.reset(seed=0)
+    >>> env.step(0)[1]  # the reward, recorded with the step
+    1.0
     """
 
     def __init__(
