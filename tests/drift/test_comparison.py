@@ -16,6 +16,7 @@ from mlops_notebooks.errors import InvalidInputError
 from tests.drift.conftest import PLANTED, as_backend, make_frame
 
 compare_mod = importlib.import_module("mlops_notebooks.drift.comparison")
+columns_mod = importlib.import_module("mlops_notebooks.drift._columns")
 
 
 @pytest.mark.parametrize("rows", [500, 5000])
@@ -53,7 +54,7 @@ def test_same_distribution_rarely_shows_dataset_drift(rows: int) -> None:
 def test_no_common_columns() -> None:
     with pytest.raises(InvalidInputError) as err:
         compare(pl.DataFrame({"a": [1]}), pl.DataFrame({"b": [1]}))
-    assert str(err.value) == compare_mod.NO_COMMON_COLUMNS
+    assert str(err.value) == columns_mod.NO_COMMON_COLUMNS
 
 
 def test_empty_current() -> None:

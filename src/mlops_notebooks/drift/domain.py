@@ -15,7 +15,8 @@ import numpy as np
 
 from mlops_notebooks._frames import FrameLike
 from mlops_notebooks._kinds import ColumnKind
-from mlops_notebooks.drift.comparison import _kind, read_input
+from mlops_notebooks.drift._columns import _kind
+from mlops_notebooks.drift.comparison import read_input
 from mlops_notebooks.errors import InvalidInputError
 
 if TYPE_CHECKING:
