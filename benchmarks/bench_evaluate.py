@@ -33,6 +33,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     frame = make_outputs(args.rows, args.seed)
+    # Import what evaluate() loads lazily (the metric registry's scikit-learn) before the clock,
+    # as bench_profile does: the figure is the evaluation, not one-off imports.
+    import sklearn.metrics  # noqa: F401
+
     start = time.perf_counter()
     report = evaluate(
         frame,

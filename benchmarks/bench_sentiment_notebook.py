@@ -59,10 +59,10 @@ def time_stages(sample_size: int, seed: int) -> dict[str, float]:
         timed(
             f"predict {approach}",
             lambda a=approach: sentiment.predict_examples(
-                texts, [a], label_names=labels, random_seed=seed
+                texts, [a], label_names=labels, seed=seed
             ),
         )
-    predictions = sentiment.predict_examples(texts, label_names=labels, random_seed=seed)
+    predictions = sentiment.predict_examples(texts, label_names=labels, seed=seed)
     models, probabilities = sentiment.approach_columns(list(sentiment.APPROACHES), labels)
     data = timed(
         "join_predictions",

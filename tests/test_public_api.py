@@ -19,32 +19,7 @@ import mlops_notebooks
 
 # Result methods that the result-protocol work (issue 11) replaces by Result's documented ones;
 # listed, not edited here, so the two changes merge cleanly. Remove each entry once fixed.
-KNOWN_GAPS = frozenset(
-    {
-        "mlops_notebooks.evaluation.BiasReport.to_frame: no docstring",
-        "mlops_notebooks.evaluation.BiasReport.to_dict: no docstring",
-        "mlops_notebooks.evaluation.BiasReport.save_html: no docstring",
-        "mlops_notebooks.evaluation.CalibrationCurve.to_frame: no docstring",
-        "mlops_notebooks.evaluation.CalibrationCurve.to_dict: no docstring",
-        "mlops_notebooks.evaluation.ErrorAnalysis.to_frame: no docstring",
-        "mlops_notebooks.evaluation.ErrorAnalysis.to_dict: no docstring",
-        "mlops_notebooks.evaluation.ErrorAnalysis.to_json: no docstring",
-        "mlops_notebooks.evaluation.EvaluationReport.available_plots: no docstring",
-        "mlops_notebooks.segments.SegmentReport.to_frame: no docstring",
-        "mlops_notebooks.segments.SegmentReport.to_dict: no docstring",
-        "mlops_notebooks.segments.SegmentReport.save_html: no docstring",
-        "mlops_notebooks.sentiment.ErrorBreakdown.to_frame: no docstring",
-        "mlops_notebooks.sentiment.LabelIssues.to_frame: no docstring",
-        "mlops_notebooks.sentiment.ModelComparison.to_frame: no docstring",
-        "mlops_notebooks.sentiment.ModelEvaluations.to_frame: no docstring",
-        "mlops_notebooks.sentiment.SampleTable.to_frame: no docstring",
-        "mlops_notebooks.sentiment.TextDrift.to_frame: no docstring",
-        "mlops_notebooks.sentiment.TextPredictions.n_texts: no docstring",
-        "mlops_notebooks.sentiment.TextPredictions.to_dict: no docstring",
-        "mlops_notebooks.sentiment.TokenSlices.to_frame: no docstring",
-        "mlops_notebooks.sentiment.WinsLosses.to_frame: no docstring",
-    }
-)
+KNOWN_GAPS: frozenset[str] = frozenset()
 
 SUBPACKAGES = sorted(
     f"mlops_notebooks.{info.name}"

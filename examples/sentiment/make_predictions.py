@@ -43,7 +43,7 @@ def main() -> None:
     args = parser.parse_args()
     reviews = sentiment.load_movie_reviews()
     predictions = sentiment.predict_examples(
-        reviews, label_names=sentiment.MOVIE_REVIEW_LABELS, random_seed=args.seed
+        reviews, label_names=sentiment.MOVIE_REVIEW_LABELS, seed=args.seed
     )
     write_parquet(reviews, args.out / "reviews.parquet")
     write_parquet(predictions, args.out / "predictions.parquet")

@@ -14,9 +14,8 @@ Nothing heavy is imported here, so ``import mlops_notebooks`` and ``mlops-nb --h
 
 from typing import Any
 
+from mlops_notebooks._version import __version__
 from mlops_notebooks.errors import MlopsNotebooksError
-
-__version__ = "0.1.0"
 
 __all__ = ["MlopsNotebooksError", "__version__", "record"]
 

@@ -25,13 +25,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from mlops_notebooks.errors import UnknownNameError
+from mlops_notebooks.errors import InvalidInputError, UnknownNameError
 
 if TYPE_CHECKING:
     import pandas as pd
     import polars as pl
 
-__all__ = ["Result", "check_kind", "lookup"]
+__all__ = ["Result", "check_kind", "lookup", "refuse_axes"]
 
 
 class Result:
@@ -118,3 +118,12 @@ def lookup(mapping: dict[str, Any], name: str, *, what: str) -> Any:
         return mapping[name]
     except KeyError:
         raise UnknownNameError(name, tuple(mapping), what=what) from None
+
+
+MULTI_PANEL = "plot kind {kind!r} draws several panels on its own figure; call it without ax"
+
+
+def refuse_axes(ax: Any, kind: str) -> None:
+    """Raise :class:`InvalidInputError` when ``ax`` is given to a plot that needs its own figure."""
+    if ax is not None:
+        raise InvalidInputError(MULTI_PANEL.format(kind=kind))

@@ -13,6 +13,7 @@ __all__ = [
     "DependencyMissingError",
     "EngineError",
     "ExecutionFailedError",
+    "FrequencyError",
     "InvalidInputError",
     "MlopsNotebooksError",
     "NotebookError",
@@ -50,6 +51,10 @@ class ParameterError(InvalidInputError):
         super().__init__(message)
         self.name = name
         self.valid = valid
+
+
+class FrequencyError(InvalidInputError):
+    """A ``frequency`` is not a time step such as ``"1d"``, ``"1w"`` or ``"1mo"``."""
 
 
 class NotebookError(InvalidInputError):
@@ -126,7 +131,14 @@ class UnknownNameError(InvalidInputError, KeyError):
         Every valid name.
     """
 
-    def __init__(self, name: str, valid: tuple[str, ...] = (), *, what: str = "name") -> None:
+    def __init__(
+        self,
+        name: str,
+        valid: tuple[str, ...] = (),
+        *,
+        what: str = "name",
+        message: str | None = None,
+    ) -> None:
         import difflib
 
         close = difflib.get_close_matches(name, list(valid), n=3, cutoff=0.5)
@@ -136,7 +148,7 @@ class UnknownNameError(InvalidInputError, KeyError):
             hint = f"valid: {', '.join(map(repr, valid))}" if valid else "none are available"
         else:
             hint = f"valid: {', '.join(map(repr, valid[:12]))}, … ({len(valid)} in all)"
-        super().__init__(f"unknown {what} {name!r}: {hint}")
+        super().__init__(message or f"unknown {what} {name!r}: {hint}")
         self.name = name
         self.valid = tuple(valid)
 

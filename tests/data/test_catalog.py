@@ -15,7 +15,7 @@ from mlops_notebooks.data.catalog import (
     read_catalog,
 )
 from mlops_notebooks.data.secrets import SecretValues
-from mlops_notebooks.errors import CatalogError, SecretError
+from mlops_notebooks.errors import CatalogError, SecretError, UnknownNameError
 
 CATALOG = """\
 datasets:
@@ -88,6 +88,8 @@ def test_unknown_name_suggests_close_matches(catalog_file: Path) -> None:
         read_catalog(catalog_file).get("flight_raw")
     hint = "; did you mean 'flights_raw'?"
     assert str(info.value) == UNKNOWN_NAME.format(name="flight_raw", path=catalog_file, hint=hint)
+    assert isinstance(info.value, UnknownNameError)  # the one lookup error of the package
+    assert info.value.name == "flight_raw" and "flights_raw" in info.value.valid
 
 
 def test_catalog_location_order(

@@ -16,6 +16,7 @@ from mlops_notebooks.errors import InvalidInputError
 from tests.drift.conftest import PLANTED, as_backend, make_frame
 
 compare_mod = importlib.import_module("mlops_notebooks.drift.comparison")
+columns_mod = importlib.import_module("mlops_notebooks.drift._columns")
 
 
 @pytest.mark.parametrize("rows", [500, 5000])
@@ -53,7 +54,7 @@ def test_same_distribution_rarely_shows_dataset_drift(rows: int) -> None:
 def test_no_common_columns() -> None:
     with pytest.raises(InvalidInputError) as err:
         compare(pl.DataFrame({"a": [1]}), pl.DataFrame({"b": [1]}))
-    assert str(err.value) == compare_mod.NO_COMMON_COLUMNS
+    assert str(err.value) == columns_mod.NO_COMMON_COLUMNS
 
 
 def test_empty_current() -> None:
@@ -65,7 +66,7 @@ def test_empty_current() -> None:
 def test_unknown_columns_and_methods_fail_fast() -> None:
     frame = pl.DataFrame({"a": [1.0, 2.0]})
     with pytest.raises(InvalidInputError, match=r"columns \['zz'\] are not in both"):
-        compare(frame, frame, columns=["zz"])
+        compare(frame, frame, features=["zz"])
     with pytest.raises(InvalidInputError, match="unknown drift method 'nope'; valid methods: "):
         compare(frame, frame, methods={"a": "nope"})
 
@@ -153,7 +154,7 @@ def test_methods_per_column_and_kind_and_thresholds(rng: np.random.Generator) ->
 
 def test_drift_share_and_roles(rng: np.random.Generator) -> None:
     reference, current = make_frame(rng, 2000), make_frame(rng, 2000, shift=1.0)
-    report = compare(reference, current, drift_share=0.7, target_column="b_shifted")
+    report = compare(reference, current, drift_share=0.7, target="b_shifted")
     assert report["b_shifted"].role == "target"
     assert "b_shifted" not in report.drifted_columns
     assert report.share_of_drifted_columns == pytest.approx(2 / 5)
@@ -168,7 +169,7 @@ def test_performance_change_when_labels_exist(rng: np.random.Generator) -> None:
     reference = pl.DataFrame({"y": truth, "pred": truth, "f": rng.normal(size=n)})
     flipped = truth ^ (rng.random(n) < 0.3)
     current = pl.DataFrame({"y": truth, "pred": flipped, "f": rng.normal(size=n)})
-    report = compare(reference, current, target_column="y", prediction_column="pred")
+    report = compare(reference, current, target="y", prediction="pred")
     performance = report.performance
     assert performance is not None and performance.task == "classification"
     assert performance.reference["accuracy"] == 1.0

@@ -7,7 +7,8 @@ import polars as pl
 import pytest
 
 from mlops_notebooks.drift import compare, domain_classifier_drift, reconstruction_drift
-from mlops_notebooks.drift.multivariate import NO_FEATURES, NO_NUMERIC, _hanley_mcneil_se
+from mlops_notebooks.drift.domain import NO_FEATURES
+from mlops_notebooks.drift.multivariate import NO_NUMERIC, _hanley_mcneil_se
 from mlops_notebooks.errors import InvalidInputError
 from tests.drift.conftest import as_backend
 

@@ -30,15 +30,21 @@ def test_ranked_bar_chart_orders_by_strength(report) -> None:  # type: ignore[no
 
 
 def test_distribution_overlays(report) -> None:  # type: ignore[no-untyped-def]
-    figure = report.plot_distributions(top=3)
+    figure = report.plot("distributions", top_k=3)
     visible = [ax for ax in figure.axes if ax.get_visible()]
-    assert len(visible) == 3
+    expected = [r.column for r in report.ranked() if r.reference is not None][:3]
+    assert [ax.get_title().split(":")[0] for ax in visible] == expected
+    with pytest.warns(DeprecationWarning, match="'top' is deprecated"):
+        old = report.plot_distributions(top=3)
+    assert len([ax for ax in old.axes if ax.get_visible()]) == 3
     ax = plot_overlay(report["c_shifted"].reference, report["c_shifted"].current)
     heights = [p.get_height() for p in ax.patches]
     assert sum(heights) == pytest.approx(2.0)  # two sets of shares, each summing to 1
 
 
 def test_heatmap(rng: np.random.Generator) -> None:
-    result = drift_over_time(make_frame(rng, 3000), make_frame(rng, 3000, shift=1.0), every=1000)
+    result = drift_over_time(
+        make_frame(rng, 3000), make_frame(rng, 3000, shift=1.0), frequency=1000
+    )
     ax = result.plot().axes[0]
     assert ax.images[0].get_array().shape == (len(result.columns), 3)

@@ -9,8 +9,8 @@ import polars as pl
 import pytest
 
 from mlops_notebooks.drift import drift_over_time
-from mlops_notebooks.drift.windows import BAD_EVERY, MISSING_TIME_COLUMN
-from mlops_notebooks.errors import InvalidInputError
+from mlops_notebooks.drift.windows import BAD_ROWS, MISSING_TIME_COLUMN
+from mlops_notebooks.errors import FrequencyError, InvalidInputError
 from tests.drift.conftest import as_backend
 
 
@@ -39,7 +39,10 @@ def test_first_drifted_window_is_the_planted_change(rng, backend) -> None:  # ty
     reference = _timeline(rng, 4, 1500, shift_from=99)
     current = _timeline(rng, 10, 1500, shift_from=6)
     result = drift_over_time(
-        as_backend(reference, backend), as_backend(current, backend), time_column="when", every="1d"
+        as_backend(reference, backend),
+        as_backend(current, backend),
+        time_column="when",
+        frequency="1d",
     )
     assert len(result.windows) == 10 and set(result.rows) == {1500}
     assert result.first_drift["moving"] == result.windows[6]
@@ -53,7 +56,7 @@ def test_first_drifted_window_is_the_planted_change(rng, backend) -> None:  # ty
 def test_every_n_rows_and_small_windows_skipped(rng: np.random.Generator) -> None:
     reference = _timeline(rng, 3, 300, shift_from=99)
     current = _timeline(rng, 3, 300, shift_from=2)
-    result = drift_over_time(reference, current, time_column="when", every=250)
+    result = drift_over_time(reference, current, time_column="when", frequency=250)
     assert result.rows == (250, 250, 250, 150)
     assert result.skipped_windows == ()
     assert result.windows[0] == "rows 0–249"
@@ -64,20 +67,22 @@ def test_every_n_rows_and_small_windows_skipped(rng: np.random.Generator) -> Non
 def test_min_rows_skips_tiny_windows(rng: np.random.Generator) -> None:
     reference = _timeline(rng, 3, 300, shift_from=99)
     current = _timeline(rng, 2, 300, shift_from=99).head(350)
-    result = drift_over_time(reference, current, time_column="when", every="1d", min_rows=100)
+    result = drift_over_time(reference, current, time_column="when", frequency="1d", min_rows=100)
     assert len(result.windows) == 1 and len(result.skipped_windows) == 1
 
 
 def test_bad_window_arguments(rng: np.random.Generator) -> None:
     frame = _timeline(rng, 2, 50, shift_from=99)
     with pytest.raises(InvalidInputError) as err:
-        drift_over_time(frame, frame, time_column="nope", every="1d")
+        drift_over_time(frame, frame, time_column="nope", frequency="1d")
     assert str(err.value) == MISSING_TIME_COLUMN.format(name="nope")
     with pytest.raises(InvalidInputError) as err:
-        drift_over_time(frame, frame, time_column="when", every=0)
-    assert str(err.value) == BAD_EVERY
+        drift_over_time(frame, frame, time_column="when", frequency=0)
+    assert str(err.value) == BAD_ROWS.format(rows=0)
+    with pytest.raises(FrequencyError, match="'1 day' is not a time step"):
+        drift_over_time(frame, frame, time_column="when", frequency="1 day")
     with pytest.raises(InvalidInputError, match="must hold dates"):
-        drift_over_time(frame, frame, time_column="stable", every="1d")
+        drift_over_time(frame, frame, time_column="stable", frequency="1d")
 
 
 def test_sample_based_method_per_window(rng: np.random.Generator) -> None:
@@ -87,9 +92,9 @@ def test_sample_based_method_per_window(rng: np.random.Generator) -> None:
         reference,
         current,
         time_column="when",
-        every="1d",
+        frequency="1d",
         methods={"moving": "ks"},
-        columns=["moving"],
+        features=["moving"],
     )
     assert result.methods == ("ks",)
     assert result.drift[0].tolist() == [False, False, True, True]

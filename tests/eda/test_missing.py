@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
 
 from mlops_notebooks.eda import missing_values
-from mlops_notebooks.eda.missing import MISSING_COLUMN, NOT_TEMPORAL, UNKNOWN_PLOT
-from mlops_notebooks.errors import InvalidInputError
+from mlops_notebooks.eda.missing import MISSING_COLUMN, NOT_TEMPORAL
+from mlops_notebooks.errors import InvalidInputError, UnknownNameError
 
 
 @pytest.fixture
@@ -42,7 +44,7 @@ def test_counts_per_column_and_row(planted: pd.DataFrame, as_input) -> None:  # 
     per_row = dict(report.per_row.iter_rows())
     expected = planted.isna().sum(axis=1).value_counts().to_dict()
     assert per_row == expected
-    assert report.to_frame() is report.per_column
+    assert report.to_polars() is report.per_column
 
 
 def test_co_missing_columns_go_together(planted: pd.DataFrame) -> None:
@@ -75,16 +77,32 @@ def test_over_time_share(planted: pd.DataFrame) -> None:
 
 
 def test_matrix_sample_is_time_ordered(planted: pd.DataFrame) -> None:
-    shuffled = planted.sample(frac=1.0, random_state=1)
-    report = missing_values(shuffled, time_column="day", matrix_rows=300)
-    assert report.matrix_sample.shape == (300, planted.shape[1])
+    # "late" is missing exactly in the second half of the time span: in time order its
+    # indicator is all False, then all True, whatever the order of the rows given.
+    late = planted["day"] > planted["day"].iloc[len(planted) // 2]
+    frame = planted.assign(late=np.where(late, np.nan, 1.0))
+    report = missing_values(
+        frame.sample(frac=1.0, random_state=1), time_column="day", matrix_rows=300
+    )
+    assert report.matrix_sample.shape == (300, frame.shape[1])
+    indicator = report.matrix_sample.get_column("late").to_numpy()
+    assert 0 < indicator.sum() < 300
+    assert (np.diff(indicator.astype(int)) >= 0).all()
+    # without a time column the sample keeps the given (shuffled) order: not monotone
+    unordered = missing_values(frame.sample(frac=1.0, random_state=1), matrix_rows=300)
+    assert (np.diff(unordered.matrix_sample.get_column("late").to_numpy().astype(int)) < 0).any()
 
 
 def test_no_missing_values_at_all() -> None:
     report = missing_values(pd.DataFrame({"a": [1, 2, 3], "b": ["x", "y", "z"]}))
     assert report.per_column.get_column("missing").sum() == 0
     assert report.co_missing.empty and report.associations.is_empty()
-    assert report.to_json()
+    document = json.loads(report.to_json())
+    assert document["per_column"] == [
+        {"column": "a", "missing": 0, "share": 0.0},
+        {"column": "b", "missing": 0, "share": 0.0},
+    ]
+    assert document["associations"] == [] and document["over_time"] is None
 
 
 def test_errors_are_typed(planted: pd.DataFrame) -> None:
@@ -94,16 +112,25 @@ def test_errors_are_typed(planted: pd.DataFrame) -> None:
     with pytest.raises(InvalidInputError) as error:
         missing_values(planted, time_column="age")
     assert str(error.value) == NOT_TEMPORAL.format(column="age", dtype="Float64")
-    with pytest.raises(InvalidInputError) as error:
+    with pytest.raises(UnknownNameError) as unknown:
         missing_values(planted).plot("pie")  # type: ignore[arg-type]
-    assert str(error.value) == UNKNOWN_PLOT.format(
-        kind="pie", valid=["bar", "matrix", "co_missing", "over_time"]
-    )
+    assert unknown.value.valid == ("bar", "matrix", "co_missing", "over_time")
 
 
-def test_plots_render(planted: pd.DataFrame) -> None:
+def test_plots_show_the_report(planted: pd.DataFrame) -> None:
     report = missing_values(planted, time_column="day", frequency="1w")
-    for kind in ("bar", "matrix", "co_missing", "over_time"):
-        figure = report.plot(kind)  # type: ignore[arg-type]
-        assert figure.axes, kind
+    missing = report.per_column.filter(pl.col("missing") > 0)
+    bars = report.plot("bar").axes[0]
+    assert [t.get_text() for t in bars.get_yticklabels()] == missing["column"].to_list()
+    assert [p.get_width() for p in bars.patches] == pytest.approx(missing["share"].to_list())
+    matrix = report.plot("matrix").axes[0].images[0].get_array()
+    np.testing.assert_array_equal(matrix, report.matrix_sample.to_numpy().astype(float))
+    co_missing = report.plot("co_missing").axes[0]
+    assert co_missing.images[0].get_array().shape == report.co_missing.shape
+    assert [t.get_text() for t in co_missing.get_xticklabels()] == list(report.co_missing.columns)
+    lines = report.plot("over_time").axes[0].lines
+    assert report.over_time is not None
+    assert {line.get_label() for line in lines} == set(missing["column"].to_list())
+    income = next(line for line in lines if line.get_label() == "income")
+    np.testing.assert_allclose(income.get_ydata(), report.over_time["income"].to_numpy())
     assert "income" in report._repr_html_()

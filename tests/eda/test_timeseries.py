@@ -76,14 +76,26 @@ def test_per_group_series(hourly: pd.DataFrame) -> None:
     report = time_series(hourly, "t", value_column="value", group_column="shop", top_groups=1)
     assert report.groups is not None
     assert report.groups.get_column("group").unique().len() == 1
-    assert report.plot("groups").axes
+    (line,) = report.plot("groups").axes[0].lines
+    assert line.get_label() == str(report.groups["group"][0])
+    np.testing.assert_allclose(line.get_ydata(), report.groups["value"].to_numpy())
 
 
 def test_date_column_and_plots(hourly: pd.DataFrame) -> None:
     frame = pl.from_pandas(hourly).with_columns(pl.col("t").dt.date().alias("day"))
     report = time_series(frame, "day", value_column="value", frequency="1d")
-    for kind in ("series", "decomposition", "autocorrelation"):
-        assert report.plot(kind).axes  # type: ignore[arg-type]
+    series = report.plot("series").axes[0]
+    value = next(line for line in series.lines if line.get_label() == "value")
+    np.testing.assert_allclose(value.get_ydata(), report.series["value"].to_numpy())
+    assert report.decomposition is not None
+    panels = report.plot("decomposition").axes
+    assert [a.get_ylabel() for a in panels] == ["trend", "seasonal", "residual"]
+    for axis, part in zip(panels, ("trend", "seasonal", "residual"), strict=True):
+        np.testing.assert_allclose(axis.lines[0].get_ydata(), report.decomposition[part].to_numpy())
+    acf, pacf = report.plot("autocorrelation").axes
+    assert [acf.get_ylabel(), pacf.get_ylabel()] == ["ACF", "PACF"]
+    heights = acf.collections[0].get_segments()
+    np.testing.assert_allclose([segment[1][1] for segment in heights], report.acf)
     assert report.summary()["missing_periods"] == 1
     assert "missing_periods" in report.to_json() and "Time series" in report._repr_html_()
 

@@ -70,8 +70,11 @@ def test_planted_gap_is_flagged(rng):
     flagged = report.flagged
     assert flagged["group"].to_list() == ["c"]
     assert flagged["difference_to_best"][0] == pytest.approx(-0.3, abs=0.04)
-    figure = report.plot("accuracy")
+    figure = report.plot(metric="accuracy")
     assert isinstance(figure, Figure)
+    assert [t.get_text() for t in figure.axes[0].get_yticklabels()] == ["a", "b", "c"]
+    with pytest.warns(DeprecationWarning, match=r"plot\(metric\) is deprecated"):
+        report.plot("accuracy")
     assert (
         len(figure.axes[0].patches) == report.by_group.filter(pl.col("metric") == "accuracy").height
     )  # one bar per group

@@ -121,7 +121,7 @@ def test_intervals_cover_point_and_shrink_with_rows(rng):
             "accuracy": float(np.mean(outputs.y_true == outputs.y_pred)),
             "roc_auc": skm.roc_auc_score(outputs.y_true, outputs.probabilities[:, 1]),
         }
-        intervals = bootstrap_intervals(outputs, point, n_resamples=300, random_seed=1)
+        intervals = bootstrap_intervals(outputs, point, n_resamples=300, seed=1)
         for name, (low, high) in intervals.items():
             assert low <= point[name] <= high
         widths.append(intervals["accuracy"][1] - intervals["accuracy"][0])

@@ -7,7 +7,8 @@ import polars as pl
 import pytest
 from sklearn import metrics as skm
 
-from mlops_notebooks.errors import InvalidInputError
+from mlops_notebooks._frequency import BAD_FREQUENCY, UNITS
+from mlops_notebooks.errors import FrequencyError, InvalidInputError
 from mlops_notebooks.evaluation import evaluate
 from mlops_notebooks.evaluation import over_time as messages
 
@@ -45,8 +46,25 @@ def test_bad_time_inputs(rng):
     with pytest.raises(InvalidInputError) as caught:
         evaluate(frame, target="target", probabilities="probability", time_column="probability")
     assert str(caught.value) == messages.NOT_A_TIME.format(name="probability", dtype="Float64")
-    with pytest.raises(InvalidInputError) as caught:
+    with pytest.raises(FrequencyError) as caught:
         evaluate(
-            frame, target="target", probabilities="probability", time_column="time", every="often"
+            frame,
+            target="target",
+            probabilities="probability",
+            time_column="time",
+            frequency="often",
         )
-    assert str(caught.value) == messages.BAD_PERIOD.format(every="often")
+    assert str(caught.value) == BAD_FREQUENCY.format(value="often", units=", ".join(UNITS))
+
+
+def test_every_is_the_deprecated_name_of_frequency(rng):
+    frame = _frame(rng)
+    new = evaluate(
+        frame, target="target", probabilities="probability", time_column="time", frequency="1w"
+    )
+    with pytest.warns(DeprecationWarning, match="'every' is deprecated"):
+        old = evaluate(
+            frame, target="target", probabilities="probability", time_column="time", every="1w"
+        )
+    assert old.over_time is not None and new.over_time is not None
+    assert old.over_time.equals(new.over_time)

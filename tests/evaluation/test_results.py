@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import polars as pl
 import pytest
-from matplotlib.figure import Figure
 
 from mlops_notebooks.errors import InvalidInputError
 from mlops_notebooks.evaluation import evaluate
@@ -28,10 +28,24 @@ def test_binary_report_outputs(rng, tmp_path):
     assert (tmp_path / "report.json").exists()
     assert "&lt;b&gt;target&lt;/b&gt;" in report._repr_html_()
     assert "<b>target</b>" not in report._repr_html_()
-    for kind in report.available_plots():
-        figure = report.plot(kind)
-        assert isinstance(figure, Figure)
-        assert figure.axes and figure.axes[0].has_data()
+    assert report.available_plots() == ["metrics", "calibration", "thresholds", "confusion"]
+    metrics = report.plot("metrics").axes[0]
+    assert [t.get_text() for t in metrics.get_yticklabels()] == report.metrics["metric"].to_list()
+    assert [p.get_width() for p in metrics.patches] == pytest.approx(
+        report.metrics["value"].to_list()
+    )
+    assert report.calibration is not None
+    model = report.plot("calibration").axes[0].lines[1]
+    np.testing.assert_allclose(model.get_xdata(), report.calibration.bins["mean_predicted"])
+    np.testing.assert_allclose(model.get_ydata(), report.calibration.bins["observed"])
+    assert report.thresholds is not None
+    recall = next(
+        line for line in report.plot("thresholds").axes[0].lines if line.get_label() == "recall"
+    )
+    np.testing.assert_allclose(recall.get_ydata(), report.thresholds["recall"].to_numpy())
+    assert report.confusion is not None
+    confusion = report.plot("confusion").axes[0]
+    np.testing.assert_array_equal(confusion.images[0].get_array(), report.confusion)
     path = report.save_html(tmp_path / "report.html")
     page = path.read_text()
     # The headline metrics are an SVG chart with one dot per metric; the other views are PNGs.

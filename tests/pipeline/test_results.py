@@ -31,11 +31,26 @@ def results(shared):
         "inputs": shared.load_stage_inputs("train"),
         "run": shared.run_stage("extract"),
         "functions": FunctionPipeline([double]).start(x=2).run_all(),
+        "comparison": shared.compare_output(
+            "data/model_outputs/predictions_current.parquet", "v1", "v2"
+        ),
+        "debug": shared.debug_stage("extract"),
     }
 
 
 @pytest.mark.parametrize(
-    "name", ["pipeline", "status", "params", "explanation", "inputs", "run", "functions"]
+    "name",
+    [
+        "pipeline",
+        "status",
+        "params",
+        "explanation",
+        "inputs",
+        "run",
+        "functions",
+        "comparison",
+        "debug",
+    ],
 )
 def test_protocol(results, name, tmp_path):
     result = results[name]
@@ -65,3 +80,18 @@ def test_selected_stages_only(shared):
     pipeline = open_pipeline(shared.folder, stages=["prepare", "train"])
     assert pipeline.names == ("prepare", "train")
     assert pipeline.edges() == [("prepare", "train", "data/processed/reference.parquet")]
+
+
+def test_every_pipeline_result_type_is_covered(results):
+    """``tests/test_protocol.py`` leaves the pipeline types to this module: cover them all."""
+    import inspect
+
+    from mlops_notebooks import pipeline
+    from mlops_notebooks._protocol import Result
+
+    public = {
+        name
+        for name in pipeline.__all__
+        if inspect.isclass(value := getattr(pipeline, name)) and issubclass(value, Result)
+    }
+    assert {type(result).__name__ for result in results.values()} == public

@@ -44,3 +44,27 @@ def test_classifier_scores_rank_the_shifted_carrier_first(rng):
     b6 = (current["carrier"] == "B6").to_numpy()
     assert scores.shape == (3000,)
     assert scores[b6].mean() > scores[~b6].mean() + 0.1
+
+
+def test_drift_scores_are_the_drift_domain_classifier(rng):
+    from pathlib import Path
+
+    from mlops_notebooks.drift.domain import domain_classifier_scores
+    from mlops_notebooks.segments import drift_scores
+
+    reference, current = _flights(rng, 600, 0.25), _flights(rng, 500, 0.6)
+    scores = drift_scores(reference, current, seed=3)
+    domain = domain_classifier_scores(
+        reference, current, features=list(current.columns), sample_size=0, n_repeats=0, seed=3
+    )
+    np.testing.assert_array_equal(scores, domain.scores[domain.is_current])
+    assert scores.shape == (500,)
+    assert scores[current["carrier"].to_numpy() == "B6"].mean() > scores.mean()
+    # One domain classifier in the package: the model is built in a single module.
+    source = Path(__file__).resolve().parents[2] / "src" / "mlops_notebooks"
+    builders = [
+        p.relative_to(source).as_posix()
+        for p in source.rglob("*.py")
+        if "HistGradientBoostingClassifier(" in p.read_text(encoding="utf-8")
+    ]
+    assert builders == ["drift/domain.py"]

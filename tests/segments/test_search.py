@@ -94,14 +94,21 @@ def test_segment_statistics_are_exact(rng):
 
 
 def test_explains_drift_with_classifier_probability(rng):
+    from mlops_notebooks.segments import drift_scores, explain_drift
+
     reference = _features(rng, 5_000)
     current = _features(rng, 5_000)
-    shifted = (current["carrier"] == "B6").to_numpy()
-    # a reference-vs-current classifier's probability: higher where current differs
-    probability = np.clip(0.5 + 0.3 * shifted + rng.normal(0, 0.05, current.height), 0, 1)
-    report = find_segments(current, score=probability, top_k=3)
+    current = pl.concat([current, current.filter(pl.col("carrier") == "B6")])  # B6 doubled
+    features = ["origin", "carrier", "hour"]
+    report = explain_drift(reference, current, features=features, method="classifier", top_k=3)
+    assert report.score == "drift_probability"
     assert report.segments["segment"][0] == 'carrier == "B6"'
-    assert reference.height == 5_000
+    # the segment's mean score is the classifier's mean probability on those current rows
+    scores = drift_scores(reference, current, features=features)
+    b6 = (current["carrier"] == "B6").to_numpy()
+    top = report.segments.row(0, named=True)
+    assert top["size"] == int(b6.sum())
+    assert top["mean_score"] == pytest.approx(float(scores[b6].mean()), abs=1e-12)
 
 
 def test_bad_inputs():

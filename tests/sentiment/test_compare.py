@@ -8,7 +8,7 @@ from sklearn.metrics import accuracy_score, balanced_accuracy_score, cohen_kappa
 from statsmodels.stats.contingency_tables import mcnemar
 from statsmodels.stats.multitest import multipletests
 
-from mlops_notebooks.errors import InvalidInputError
+from mlops_notebooks.errors import InvalidInputError, UnknownNameError
 from mlops_notebooks.sentiment import (
     PAIRED_METRICS,
     agreement,
@@ -54,7 +54,7 @@ def test_paired_bootstrap_equals_scipy(rng, metric):
         rng=np.random.default_rng(7),
     ).confidence_interval
     difference, low, high = paired_bootstrap(
-        y, a, b, metric=metric, n_labels=3, n_resamples=500, random_seed=7
+        y, a, b, metric=metric, n_labels=3, n_bootstrap=500, seed=7
     )
     assert low == pytest.approx(expected.low, abs=1e-12)
     assert high == pytest.approx(expected.high, abs=1e-12)
@@ -69,7 +69,7 @@ def test_paired_bootstrap_equals_scipy(rng, metric):
 
 def test_compare_models_finds_the_planted_difference(data):
     result = compare_models(data, n_bootstrap=300)
-    pairs = result.to_frame()
+    pairs = result.to_polars()
     row = pairs.filter((pairs["model_a"] == "good") & (pairs["model_b"] == "noisy")).row(
         0, named=True
     )
@@ -85,8 +85,10 @@ def test_compare_models_finds_the_planted_difference(data):
 
 
 def test_compare_models_rejects_bad_requests(data):
-    with pytest.raises(InvalidInputError, match="unknown paired metric 'auc'"):
+    with pytest.raises(UnknownNameError, match="unknown metric 'auc'") as unknown:
         compare_models(data, metric="auc")
+    assert {"accuracy", "macro_f1", "f1", "balanced_accuracy"} <= set(unknown.value.valid)
+    assert "roc_auc" not in unknown.value.valid  # needs probabilities, not paired labels
     with pytest.raises(InvalidInputError, match="compare two different models"):
         compare_models(data, pairs=[("good", "good")])
     with pytest.raises(InvalidInputError, match="needs at least two"):
@@ -103,7 +105,7 @@ def test_compare_models_rejects_bad_requests(data):
 
 def test_evaluate_models_reuses_evaluation_and_ranks(data):
     result = evaluate_models(data, n_bootstrap=200)
-    board = result.to_frame()
+    board = result.to_polars()
     assert board["model"].to_list() == ["good", "planted", "noisy"]
     for model in data.models:
         row = board.filter(board["model"] == model).row(0, named=True)
@@ -121,7 +123,7 @@ def test_agreement_equals_sklearn(data):
     assert result.share[0, 1] == pytest.approx(np.mean(good == noisy), abs=1e-12)
     assert result.kappa[1, 0] == pytest.approx(cohen_kappa_score(good, noisy), abs=1e-12)
     assert np.allclose(np.diag(result.share), 1.0)
-    assert result.to_frame().height == 9
+    assert result.to_polars().height == 9
 
 
 def test_wins_and_losses_counts_and_examples(data):

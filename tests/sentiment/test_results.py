@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 
 from mlops_notebooks.sentiment import (
+    Agreement,
     agreement,
     compare_models,
     compare_texts,
@@ -53,7 +54,7 @@ def _results(data):
         agreement(data),
         wins_and_losses(data, models[0], models[1]),
         most_confident_errors(data, models[1]),
-        sample_table(data, n=5),
+        sample_table(data, top_k=5),
         errors_by(data, "source"),
         error_slices(data, min_texts=5),
         find_label_issues(data, model=models[0]),
@@ -71,16 +72,24 @@ def test_no_result_lets_markup_through(nasty):
 
 
 def test_texts_show_escaped(nasty):
-    html = sample_table(nasty, n=3)._repr_html_()
+    html = sample_table(nasty, top_k=3)._repr_html_()
     assert ESCAPED in html
     assert "&lt;b&gt;bold&lt;/b&gt;" in html
 
 
 def test_results_serialise_to_json(data, tmp_path):
     for result in _results(data)[1:]:
-        text = result.to_json()
-        assert isinstance(json.loads(text), dict)
-        assert result.to_frame().height > 0
+        document = json.loads(result.to_json())
+        table = result.to_polars()
+        assert table.height > 0
+        if isinstance(result, Agreement):  # its table is the long form of two k x k matrices
+            assert table.height == len(data.models) ** 2
+            continue
+        # the main table is in the document, row for row
+        tables = [v for v in document.values() if isinstance(v, list) and v]
+        assert any(
+            len(rows) == table.height and set(rows[0]) == set(table.columns) for rows in tables
+        ), type(result).__name__
     path = tmp_path / "comparison.json"
     compare_models(data, n_bootstrap=20).to_json(path)
     assert json.loads(path.read_text())["metric"] == "accuracy"
@@ -89,6 +98,6 @@ def test_results_serialise_to_json(data, tmp_path):
 def test_long_texts_are_shortened_in_html(texts, predictions):
     long = texts.with_columns(text=pl.col("text") + pl.lit(" word" * 200))
     data = join_predictions(long, predictions, models=MODELS, label_names=["negative", "positive"])
-    html = sample_table(data, n=1)._repr_html_()
+    html = sample_table(data, top_k=1)._repr_html_()
     assert "…" in html
-    assert sample_table(data, n=1).to_frame()["text"][0] == long["text"][0]
+    assert sample_table(data, top_k=1).to_polars()["text"][0] == long["text"][0]

@@ -21,7 +21,7 @@ def _texts(rng, n, extra=None, length=(5, 15)):
 
 
 def test_same_distribution_shows_no_drift(rng):
-    result = compare_texts(_texts(rng, 400), _texts(rng, 400), random_seed=1)
+    result = compare_texts(_texts(rng, 400), _texts(rng, 400), seed=1)
     assert 0.4 < result.domain_auc < 0.6
     vocabulary = dict(result.vocabulary.iter_rows())
     assert vocabulary["out-of-vocabulary rate (share of current word occurrences)"] == 0.0

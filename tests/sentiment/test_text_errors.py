@@ -38,7 +38,7 @@ def test_fisher_and_benjamini_hochberg_equal_scipy_and_statsmodels(data):
     slices = error_slices(
         data, models=["noisy"], min_texts=1, phrases=False, stratify_by_source=False
     )
-    table = slices.to_frame()
+    table = slices.to_polars()
     wrong = ~data.correct("noisy")
     vocabulary = sorted(set(" ".join(data.table["text"].to_list()).split(" ")))
     assert slices.n_terms_tested == len(vocabulary)
@@ -62,7 +62,7 @@ def test_fisher_and_benjamini_hochberg_equal_scipy_and_statsmodels(data):
 def test_cochran_mantel_haenszel_equals_statsmodels(data):
     from statsmodels.stats.contingency_tables import StratifiedTable
 
-    table = error_slices(data, models=["noisy"], min_texts=1, phrases=False).to_frame()
+    table = error_slices(data, models=["noisy"], min_texts=1, phrases=False).to_polars()
     wrong = ~data.correct("noisy")
     sources = data.table["source"].to_numpy()
     for row in table.head(5).iter_rows(named=True):
@@ -93,7 +93,7 @@ def test_phrases_and_categories():
         }
     )  # fmt: skip
     data = join_predictions(frame, models={"m": "m"}, label_names=["negative", "positive"])
-    table = error_slices(data, min_texts=1).to_frame()
+    table = error_slices(data, min_texts=1).to_polars()
     categories = dict(table.select("term", "category").iter_rows())
     assert categories["not good"] == "negation"
     assert categories["isn't"] == "negation"
@@ -103,7 +103,7 @@ def test_phrases_and_categories():
 def test_errors_by_groups_with_wilson_intervals(data):
     result = errors_by(data, "source")
     row = (
-        result.to_frame()
+        result.to_polars()
         .filter((pl.col("group") == "alpha") & (pl.col("model") == "noisy"))
         .row(0, named=True)
     )
@@ -112,12 +112,12 @@ def test_errors_by_groups_with_wilson_intervals(data):
     assert (row["n_texts"], row["errors"]) == (int(alpha.sum()), errors)
     low, high = proportion_confint(errors, int(alpha.sum()), alpha=0.05, method="wilson")
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((low, high), abs=1e-12)
-    labels = errors_by(data, "label").to_frame()
+    labels = errors_by(data, "label").to_polars()
     assert set(labels["group"]) == {"negative", "positive"}
 
 
 def test_errors_by_length_bands_cover_every_text(data):
-    table = errors_by(data, "length", n_bins=3).to_frame()
+    table = errors_by(data, "length", n_bins=3).to_polars()
     per_model = table.group_by("model").agg(pl.col("n_texts").sum())
     assert per_model["n_texts"].to_list() == [data.n_texts] * 3
     assert table["group"].n_unique() <= 3
@@ -126,7 +126,7 @@ def test_errors_by_length_bands_cover_every_text(data):
 
 
 def test_most_confident_errors_are_errors_sorted_by_confidence(data):
-    table = most_confident_errors(data, "noisy", n=5).to_frame()
+    table = most_confident_errors(data, "noisy", top_k=5).to_polars()
     assert table.height == 5
     assert (table["noisy label"] != table["gold label"]).all()
     confidence = table["noisy confidence"].to_numpy()
@@ -136,7 +136,7 @@ def test_most_confident_errors_are_errors_sorted_by_confidence(data):
 
 
 def test_sample_table_counts_models_wrong(data):
-    table = sample_table(data, n=4).to_frame()
+    table = sample_table(data, top_k=4).to_polars()
     expected = sum((~data.correct(m)[:4]).astype(int) for m in data.models)
     assert table["models_wrong"].to_list() == expected.tolist()
     assert "source" in table.columns

@@ -158,7 +158,7 @@ def _provenance_card(record: Mapping[str, Any]) -> str:
 
 
 def _header(title: str, description: str, provenance: Sequence[Mapping[str, Any]]) -> str:
-    from mlops_notebooks import __version__
+    from mlops_notebooks._version import __version__
 
     made = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     what = f"<p class='mlnb-what'>{html.escape(description)}</p>" if description else ""

@@ -91,9 +91,13 @@ def format_value(value: Any, text_limit: int = MAX_TEXT_CHARS) -> str:
 def _as_polars(frame: Any) -> pl.DataFrame:
     if isinstance(frame, pl.DataFrame):
         return frame
-    from mlops_notebooks._frames import to_polars
+    if isinstance(frame, pl.LazyFrame):
+        return frame.collect()
+    import pandas as pd  # a table to show: no data-ref loading here (that is _frames' job)
 
-    return to_polars(frame, name="table")
+    if isinstance(frame, pd.DataFrame):
+        return pl.from_pandas(frame.set_axis([str(c) for c in frame.columns], axis=1))
+    return pl.DataFrame(frame)
 
 
 # String columns whose shown values are longer than this wrap; shorter ones stay on one line.

@@ -28,10 +28,14 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from mlops_notebooks._protocol import Result
 from mlops_notebooks.data.secrets import SecretValues, environment, mask_url, substitute
-from mlops_notebooks.errors import CatalogError
+from mlops_notebooks.errors import CatalogError, UnknownNameError
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = [
     "CATALOG_ENV",
@@ -144,12 +148,24 @@ class CatalogEntry:
         }
 
 
+class UnknownEntryError(CatalogError, UnknownNameError):
+    """A catalog lookup found no entry of that name: a :class:`CatalogError` and, like every
+    lookup by name, an :class:`UnknownNameError` (``name``, ``valid``)."""
+
+    def __init__(self, message: str, name: str, valid: tuple[str, ...]) -> None:
+        Exception.__init__(self, message)
+        self.name = name
+        self.valid = valid
+
+
 @dataclass(frozen=True)
-class Catalog:
+class Catalog(Result):
     """A parsed catalog file: ``entries`` by name, in file order."""
 
     path: Path
     entries: Mapping[str, CatalogEntry]
+
+    report_title: ClassVar[str] = "Data catalog"
 
     def __contains__(self, name: object) -> bool:
         return name in self.entries
@@ -167,7 +183,9 @@ class Catalog:
             return self.entries[key]
         close = difflib.get_close_matches(key, list(self.entries), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
-        raise CatalogError(UNKNOWN_NAME.format(name=key, path=self.path, hint=hint))
+        raise UnknownEntryError(
+            UNKNOWN_NAME.format(name=key, path=self.path, hint=hint), key, tuple(self.entries)
+        )
 
     def masked(self) -> Catalog:
         """A copy whose entries show literal URL passwords as ``***`` (for display only)."""
@@ -177,12 +195,18 @@ class Catalog:
         }
         return Catalog(path=self.path, entries=entries)
 
-    def to_frame(self) -> Any:
-        """The entries as a pandas DataFrame (name, layer, masked source, description, …)."""
-        import pandas as pd
+    def to_polars(self) -> pl.DataFrame:
+        """The entries (name, layer, masked source, description, format, query)."""
+        import polars as pl
 
         columns = ["name", "layer", "source", "description", "format", "query"]
-        return pd.DataFrame([e.to_dict() for e in self.entries.values()], columns=columns)
+        return pl.DataFrame(
+            [e.to_dict() for e in self.entries.values()],
+            schema=dict.fromkeys(columns, pl.String),
+        )
+
+    def _html_body(self) -> str:
+        return self._repr_html_()
 
     def to_dict(self) -> dict[str, Any]:
         """The catalog path and its entries (masked), JSON-ready."""

@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from mlops_notebooks.errors import InvalidInputError
+from mlops_notebooks.errors import InvalidInputError, UnknownNameError
 
 __all__ = [
     "COMPRESSIONS",
@@ -146,7 +146,11 @@ def reader_for(name: str) -> Reader:
     try:
         return READERS[name]
     except KeyError:
-        raise InvalidInputError(UNKNOWN_READER.format(name=name, formats=sorted(READERS))) from None
+        raise UnknownNameError(
+            name,
+            tuple(sorted(READERS)),
+            message=UNKNOWN_READER.format(name=name, formats=sorted(READERS)),
+        ) from None
 
 
 def _concat(frames: Sequence[pl.LazyFrame]) -> pl.LazyFrame:

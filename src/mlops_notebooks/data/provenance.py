@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import os
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from mlops_notebooks._protocol import Result
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = ["Dataset", "Provenance", "provenance_table"]
 
@@ -14,7 +20,7 @@ _HEAD_ROWS = 5
 
 
 @dataclass(frozen=True)
-class Provenance:
+class Provenance(Result):
     """Where a loaded data set came from; holds no secret (passwords are masked).
 
     Attributes
@@ -62,6 +68,8 @@ class Provenance:
     loaded_at: datetime
     duration_seconds: float
 
+    report_title: ClassVar[str] = "Provenance"
+
     def to_dict(self) -> dict[str, Any]:
         """Every field, JSON-ready (time as ISO 8601 UTC)."""
         record = dataclasses.asdict(self)
@@ -69,18 +77,25 @@ class Provenance:
         record["column_names"] = list(self.column_names)
         return record
 
-    def to_json(self, *, indent: int | None = 2) -> str:
-        """:meth:`to_dict` as JSON text."""
-        from mlops_notebooks._render import dumps
-
-        return dumps(self.to_dict(), indent=indent)
-
     def to_frame(self) -> Any:
-        """One row per field (``field``, ``value``) as a pandas DataFrame."""
+        """One row per field (``field``, ``value``) as a pandas DataFrame (values as they are)."""
         import pandas as pd
 
         items = [(k, v) for k, v in self.to_dict().items() if k != "column_names"]
         return pd.DataFrame(items, columns=["field", "value"])
+
+    def to_polars(self) -> pl.DataFrame:
+        """One row per field (``field``, ``value``); values as text, missing ones null."""
+        import polars as pl
+
+        items = [(k, v) for k, v in self.to_dict().items() if k != "column_names"]
+        return pl.DataFrame(
+            {
+                "field": [k for k, _ in items],
+                "value": [None if v is None else str(v) for _, v in items],
+            },
+            schema={"field": pl.String, "value": pl.String},
+        )
 
     def summary(self) -> list[tuple[str, str]]:
         """Field/value pairs worth showing to a reader (empty fields left out)."""
@@ -114,6 +129,9 @@ class Provenance:
 class Dataset:
     """A loaded data frame with its :class:`Provenance`.
 
+    A container of data, not an analysis result: ``to_frame()`` returns the data itself, in the
+    backend it was loaded in; ``to_dict()``/``to_json()`` give the provenance record.
+
     Attributes
     ----------
     frame : pandas.DataFrame or polars.DataFrame
@@ -133,15 +151,14 @@ class Dataset:
         """The provenance record (the data is not serialised)."""
         return self.provenance.to_dict()
 
-    def to_json(self, *, indent: int | None = 2) -> str:
-        """The provenance record as JSON."""
-        return self.provenance.to_json(indent=indent)
+    def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
+        """The provenance record as JSON; also written atomically to ``path`` when given."""
+        return self.provenance.to_json(path)
 
     def _repr_html_(self) -> str:
-        from mlops_notebooks._frames import to_polars
         from mlops_notebooks._render import fragment, frame_to_html
 
-        head = to_polars(self.frame.head(_HEAD_ROWS), name="frame")
+        head = self.frame.head(_HEAD_ROWS)
         title = html.escape(self.provenance.catalog_name or self.provenance.ref)
         return fragment(
             f"<p><b>Dataset</b> <code>{title}</code></p>"

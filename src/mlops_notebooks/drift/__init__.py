@@ -9,7 +9,7 @@ Public API::
 from __future__ import annotations
 
 from mlops_notebooks.drift.comparison import compare
-from mlops_notebooks.drift.config import DriftConfig, load_config
+from mlops_notebooks.drift.config import DriftConfig, check_drift, load_config
 from mlops_notebooks.drift.methods import (
     DriftMethod,
     MethodInput,
@@ -42,6 +42,7 @@ __all__ = [
     "ReconstructionDrift",
     "WindowedDrift",
     "available_methods",
+    "check_drift",
     "compare",
     "domain_classifier_drift",
     "drift_over_time",

@@ -1,6 +1,6 @@
 """``compare`` on data beyond memory: streamed Parquet, Dask and Spark, in two passes.
 
-Pass 1 summarises each data set (:func:`mlops_notebooks.eda._scale.summarize_table`): missing
+Pass 1 summarises each data set (:func:`mlops_notebooks.eda.scale.summarize_table`): missing
 values, moments, KLL quantiles and HyperLogLog distinct counts. Those decide each column's
 :class:`~mlops_notebooks.drift.summaries.ColumnPlan` exactly as the in-memory path would:
 value counts for columns with few distinct values, else a fine grid of shared bin edges
@@ -17,7 +17,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from mlops_notebooks._kinds import ColumnKind
-from mlops_notebooks.drift.comparison import _evaluate, _unusable
+from mlops_notebooks.drift._columns import _evaluate, _unusable
 from mlops_notebooks.drift.report import ColumnDrift
 from mlops_notebooks.drift.summaries import (
     ColumnPlan,
@@ -75,7 +75,7 @@ def _merge(a: Histograms, b: Histograms) -> Histograms:
 
 def first_pass(data: Any, engine: str, progress: bool | None) -> TableSummary:
     """Pass 1: the merged table summary of one data set."""
-    from mlops_notebooks.eda._scale import summarize_table
+    from mlops_notebooks.eda.scale import summarize_table
 
     return summarize_table(data, engine, progress=progress)
 
@@ -90,7 +90,7 @@ def compare_at_scale(
     progress: bool | None,
 ) -> tuple[list[ColumnDrift], tuple[int, int], tuple[tuple[str, ...], tuple[str, ...]]]:
     """Per-column drift of two data sets on ``engine``; returns results, rows, extra columns."""
-    from mlops_notebooks.drift.comparison import _select_columns
+    from mlops_notebooks.drift._columns import _select_columns
     from mlops_notebooks.summaries.engines import sample_frame
 
     samples = sample_frame(reference, engine), sample_frame(current, engine)
@@ -138,7 +138,7 @@ def _share(sketch: ColumnSketch) -> float:
 def _kind(sample: pl.Series, sketch: ColumnSketch) -> ColumnKind:
     """The in-memory rule on the sample; a column empty in the sample but not overall keeps
     the kind its partitions were summarised with."""
-    from mlops_notebooks.drift.comparison import _kind as sample_kind
+    from mlops_notebooks.drift._columns import _kind as sample_kind
 
     if sketch.rows == sketch.missing:
         return ColumnKind.EMPTY

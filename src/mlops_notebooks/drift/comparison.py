@@ -5,31 +5,28 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from mlops_notebooks._deprecation import renamed
 from mlops_notebooks._frames import FrameLike, to_polars
-from mlops_notebooks._kinds import ColumnKind, infer_kind
+from mlops_notebooks._kinds import ColumnKind
+from mlops_notebooks.drift._columns import (
+    _evaluate,
+    _kind,
+    _Options,
+    _select_columns,
+    _unusable,
+)
 from mlops_notebooks.drift.methods import (
-    FEW_DISTINCT_VALUES,
-    DriftMethod,
-    MethodInput,
-    MethodScore,
-    default_method_name,
     get_method,
 )
 from mlops_notebooks.drift.report import (
-    MAX_LISTED_CATEGORIES,
     ColumnDrift,
-    ColumnStatus,
     DriftReport,
 )
 from mlops_notebooks.drift.summaries import (
-    ColumnPlan,
-    ColumnSummary,
-    finite_values,
     plan_column,
     summarize,
 )
@@ -39,28 +36,14 @@ from mlops_notebooks.summaries.engines import Engine
 if TYPE_CHECKING:
     import polars as pl
 
-    from mlops_notebooks.summaries.sketches import QuantileSketch
 
 __all__ = ["Correction", "compare", "read_input"]
 
 Correction = Literal["bonferroni", "bh"]
-# Kinds are inferred from at most this many non-null values per column.
-KIND_SAMPLE_ROWS = 50_000
-COMPARABLE_KINDS = frozenset(
-    {ColumnKind.NUMERIC, ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN, ColumnKind.DATETIME}
-)
 CORRECTIONS: dict[str, str] = {"bonferroni": "bonferroni", "bh": "fdr_bh"}
 
 EMPTY_DATA = "{name} data has no rows; pass a data set with at least one row"
-NO_COMMON_COLUMNS = (
-    "reference and current have no column in common; check that they hold the same table"
-)
-UNKNOWN_COLUMNS = "columns {names} are not in both reference and current"
 BAD_DRIFT_SHARE = "drift_share must be in (0, 1], got {value}"
-NEEDS_EVERY_VALUE = (
-    "{name} needs every value, which this engine does not hold in memory; "
-    "use ks or a histogram method (wasserstein, jensenshannon, psi)"
-)
 MIXED_ENGINES = (
     "reference and current must run on the same engine (both Dask, both Spark, or both "
     "Parquet/in memory)"
@@ -68,28 +51,26 @@ MIXED_ENGINES = (
 BAD_CORRECTION = "correction must be one of {valid} or None, got {value!r}"
 
 
-@dataclass(frozen=True)
-class _Options:
-    methods: Mapping[str, str]
-    kind_methods: Mapping[str, str]
-    thresholds: Mapping[str, float]
-    roles: Mapping[str, str]
-
-
+@renamed(
+    columns="features",
+    target_column="target",
+    prediction_column="prediction",
+    probability_column="probabilities",
+)
 def compare(
     reference: FrameLike,
     current: FrameLike,
     *,
-    columns: Sequence[str] | None = None,
+    features: Sequence[str] | None = None,
     ignore: Sequence[str] = (),
     methods: Mapping[str, str] | None = None,
     kind_methods: Mapping[str, str] | None = None,
     thresholds: Mapping[str, float] | None = None,
     drift_share: float = 0.5,
     correction: Correction | None = None,
-    target_column: str | None = None,
-    prediction_column: str | None = None,
-    probability_column: str | None = None,
+    target: str | None = None,
+    prediction: str | None = None,
+    probabilities: str | None = None,
     engine: Engine = "auto",
     progress: bool | None = None,
 ) -> DriftReport:
@@ -99,7 +80,7 @@ def compare(
     ----------
     reference, current : pandas.DataFrame, polars.DataFrame, polars.LazyFrame or str
         The data sets, or data refs (file path, catalog name, ``dvc://…``).
-    columns : sequence of str, optional
+    features : sequence of str, optional
         Columns to compare (default: every column present in both). Identifier and free-text
         columns are reported as skipped; datetime columns too, unless ``methods`` names one
         for them (two periods always differ in time).
@@ -115,10 +96,11 @@ def compare(
         The data set drifts when at least this share of compared feature columns drifted.
     correction : {"bonferroni", "bh"}, optional
         Multiple-testing correction of p-values across columns (Benjamini–Hochberg for "bh").
-    target_column, prediction_column, probability_column : str, optional
+    target, prediction, probabilities : str, optional
         Label, predicted label and predicted probability columns. They are compared too but
         reported separately (not counted in the share); with labels and predictions in both
-        data sets the report carries the performance change.
+        data sets the report carries the performance change. (Deprecated old names:
+        ``columns``, ``target_column``, ``prediction_column``, ``probability_column``.)
     engine : {"auto", "local", "stream", "dask", "spark"}, default "auto"
         Where the summaries are computed: ``local`` loads both data sets; ``stream`` scans
         Parquet in batches (bounded memory); ``dask``/``spark`` take Dask/Spark DataFrames.
@@ -162,9 +144,9 @@ def compare(
     roles = {
         c: r
         for c, r in (
-            (target_column, "target"),
-            (prediction_column, "prediction"),
-            (probability_column, "prediction"),
+            (target, "target"),
+            (prediction, "prediction"),
+            (probabilities, "prediction"),
         )
         if c
     }
@@ -175,20 +157,20 @@ def compare(
         from mlops_notebooks.drift._compare_scale import compare_at_scale
 
         results, rows, only = compare_at_scale(
-            reference, current, resolved, columns, ignore, options, progress
+            reference, current, resolved, features, ignore, options, progress
         )
         return _report(results, correction, drift_share, rows, only)
     ref_frame, ref_provenance = read_input(reference, "reference")
     cur_frame, cur_provenance = read_input(current, "current")
-    names = _select_columns(ref_frame, cur_frame, columns, ignore)
+    names = _select_columns(ref_frame, cur_frame, features, ignore)
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         results = list(pool.map(lambda c: _compare_column(ref_frame, cur_frame, c, options), names))
     results = _apply_correction(results, correction)
-    features = [r for r in results if r.compared and r.role == "feature"]
-    share = sum(r.drift for r in features) / len(features) if features else 0.0
+    compared = [r for r in results if r.compared and r.role == "feature"]
+    share = sum(r.drift for r in compared) / len(compared) if compared else 0.0
     return DriftReport(
         columns=tuple(results),
-        dataset_drift=bool(features) and share >= drift_share,
+        dataset_drift=bool(compared) and share >= drift_share,
         share_of_drifted_columns=share,
         drift_share=drift_share,
         reference_rows=ref_frame.height,
@@ -198,9 +180,7 @@ def compare(
         only_in_current=tuple(c for c in cur_frame.columns if c not in ref_frame.columns),
         reference_provenance=ref_provenance,
         current_provenance=cur_provenance,
-        performance=_performance(
-            ref_frame, cur_frame, target_column, prediction_column, probability_column
-        ),
+        performance=_performance(ref_frame, cur_frame, target, prediction, probabilities),
     )
 
 
@@ -247,33 +227,6 @@ def read_input(data: FrameLike, name: str) -> tuple[pl.DataFrame, dict[str, Any]
     return frame, provenance
 
 
-def _select_columns(
-    reference: pl.DataFrame,
-    current: pl.DataFrame,
-    columns: Sequence[str] | None,
-    ignore: Sequence[str],
-) -> list[str]:
-    common = [c for c in reference.columns if c in set(current.columns)]
-    if not common:
-        raise InvalidInputError(NO_COMMON_COLUMNS)
-    if columns is not None:
-        unknown = [c for c in columns if c not in common]
-        if unknown:
-            raise InvalidInputError(UNKNOWN_COLUMNS.format(names=unknown))
-        common = list(columns)
-    selected = [c for c in common if c not in set(ignore)]
-    if not selected:
-        raise InvalidInputError(NO_COMMON_COLUMNS)
-    return selected
-
-
-def _kind(series: pl.Series) -> ColumnKind:
-    values = series.drop_nulls()
-    if series.dtype.is_float():
-        values = values.filter(~values.is_nan())
-    return infer_kind(values.head(KIND_SAMPLE_ROWS)) if values.len() else ColumnKind.EMPTY
-
-
 def _compare_column(
     reference: pl.DataFrame, current: pl.DataFrame, column: str, options: _Options
 ) -> ColumnDrift:
@@ -298,161 +251,6 @@ def _compare_column(
 def _missing_share(series: pl.Series) -> float:
     missing = series.null_count() + (int(series.is_nan().sum()) if series.dtype.is_float() else 0)
     return missing / series.len() if series.len() else 0.0
-
-
-def _unusable(ref: ColumnKind, cur: ColumnKind, forced: bool) -> dict[str, Any] | None:
-    """Status fields for a column that cannot be compared, or None when it can."""
-    if ref == ColumnKind.EMPTY and cur == ColumnKind.EMPTY:
-        return _not_compared(ref, "empty", False, "all values missing in both data sets")
-    if ColumnKind.EMPTY in (ref, cur):
-        which = "reference" if ref == ColumnKind.EMPTY else "current"
-        kind = cur if ref == ColumnKind.EMPTY else ref
-        return _not_compared(kind, "kind_mismatch", True, f"all values missing in {which}")
-    numeric = {ColumnKind.NUMERIC, ColumnKind.IDENTIFIER}
-    if ref != cur and not {ref, cur} <= numeric:
-        return _not_compared(ref, "kind_mismatch", True, f"kind changed from {ref} to {cur}")
-    if ref not in COMPARABLE_KINDS or (ref == ColumnKind.DATETIME and not forced):
-        return _not_compared(ref, "skipped", False, f"{ref} column: not compared")
-    return None
-
-
-def _not_compared(kind: ColumnKind, status: str, drift: bool, note: str) -> dict[str, Any]:
-    return {
-        "kind": str(kind),
-        "method": None,
-        "statistic": None,
-        "p_value": None,
-        "threshold": None,
-        "drift": drift,
-        "status": status,
-        "note": note,
-    }
-
-
-def _evaluate(
-    base: dict[str, Any],
-    plan: ColumnPlan,
-    ref: ColumnSummary,
-    cur: ColumnSummary,
-    options: _Options,
-    series: tuple[pl.Series, pl.Series] | None,
-    sketches: tuple[QuantileSketch, QuantileSketch] | None = None,
-) -> ColumnDrift:
-    """Score one column; without ``series`` (beyond memory) KS reads the KLL ``sketches``."""
-    column, kind = plan.column, plan.kind
-    distinct = _distinct_values(ref, cur)
-    name = (
-        options.methods.get(column)
-        or options.kind_methods.get(str(kind))
-        or (default_method_name(kind, ref.count, distinct))
-    )
-    method = get_method(name)
-    threshold = float(
-        options.thresholds.get(column, options.thresholds.get(name, method.threshold))
-    )
-    notes = _notes(ref, cur)
-    new, vanished = _category_changes(ref, cur)
-    fields = {
-        **base,
-        "kind": str(kind),
-        "method": name,
-        "threshold": threshold,
-        "new_categories": new,
-        "vanished_categories": vanished,
-        "reference": ref,
-        "current": cur,
-    }
-    if ref.count == 0 or cur.count == 0:
-        which = "reference" if ref.count == 0 else "current"
-        return _unscored(fields, [*notes, f"no finite value in {which}"], "kind_mismatch")
-    try:
-        score = _score(method, plan, ref, cur, series, sketches)
-    except InvalidInputError as err:
-        return _unscored(fields, [*notes, str(err)], "failed")
-    finite = np.isfinite(score.statistic) and (score.p_value is None or np.isfinite(score.p_value))
-    if not finite:
-        return _unscored(fields, [*notes, f"{name} returned a non-finite value"], "failed")
-    return ColumnDrift(
-        **fields,
-        statistic=score.statistic,
-        p_value=score.p_value,
-        raw_p_value=score.p_value,
-        drift=method.is_drift(score, threshold),
-        note="; ".join(notes),
-    )
-
-
-def _distinct_values(ref: ColumnSummary, cur: ColumnSummary) -> int:
-    """Distinct values in both data sets; exact only when small (that is all defaults need)."""
-    larger = max(len(ref.support), len(cur.support))
-    return larger if larger > FEW_DISTINCT_VALUES else len(np.union1d(ref.support, cur.support))
-
-
-def _unscored(fields: dict[str, Any], notes: list[str], status: ColumnStatus) -> ColumnDrift:
-    """A column with no statistic: drifted when its values vanished, not when a method failed."""
-    return ColumnDrift(
-        **fields,
-        statistic=None,
-        p_value=None,
-        drift=status == "kind_mismatch",
-        status=status,
-        note="; ".join(notes),
-    )
-
-
-def _score(
-    method: DriftMethod,
-    plan: ColumnPlan,
-    ref: ColumnSummary,
-    cur: ColumnSummary,
-    series: tuple[pl.Series, pl.Series] | None,
-    sketches: tuple[QuantileSketch, QuantileSketch] | None,
-) -> MethodScore:
-    if series is not None or not method.uses_samples or plan.exact:
-        return method.compute(_inputs(method.uses_samples, plan, ref, cur, series))
-    if method.name == "ks" and sketches is not None:
-        from mlops_notebooks.summaries.sketches import ks_from_sketches
-
-        result = ks_from_sketches(*sketches)
-        return MethodScore(result.statistic, result.p_value)
-    raise InvalidInputError(NEEDS_EVERY_VALUE.format(name=method.name))
-
-
-def _inputs(
-    uses_samples: bool,
-    plan: ColumnPlan,
-    ref: ColumnSummary,
-    cur: ColumnSummary,
-    series: tuple[pl.Series, pl.Series] | None,
-) -> MethodInput:
-    if not uses_samples or plan.exact or series is None:
-        return MethodInput(ref, cur)
-    return MethodInput(
-        ref, cur, finite_values(series[0]).to_numpy(), finite_values(series[1]).to_numpy()
-    )
-
-
-def _notes(ref: ColumnSummary, cur: ColumnSummary) -> list[str]:
-    notes = []
-    for summary, which in ((ref, "reference"), (cur, "current")):
-        if summary.infinite:
-            notes.append(f"{summary.infinite} infinite values in {which} left out")
-    if ref.is_numeric and ref.count and ref.std == 0:
-        notes.append("constant in reference")
-    if not ref.exact:
-        notes.append("computed on a fine histogram")
-    return notes
-
-
-def _category_changes(ref: ColumnSummary, cur: ColumnSummary) -> tuple[tuple[str, ...], ...]:
-    if ref.is_numeric:
-        return (), ()
-    new = np.setdiff1d(cur.support, ref.support)
-    vanished = np.setdiff1d(ref.support, cur.support)
-    return (
-        tuple(str(v) for v in new[:MAX_LISTED_CATEGORIES]),
-        tuple(str(v) for v in vanished[:MAX_LISTED_CATEGORIES]),
-    )
 
 
 def _apply_correction(results: list[ColumnDrift], correction: str | None) -> list[ColumnDrift]:

@@ -115,14 +115,12 @@ def _summary(report: DriftReport) -> str:
 
 
 def _ranked(report: DriftReport) -> str:
-    from mlops_notebooks.drift.report import _drift_strength
-
     ranked = [r for r in report.ranked() if r.statistic is not None]
     if not ranked:
         return paragraph("No column could be compared.", css="mlnb-note")
     chart = svg.ranked_chart(
         [f"{r.column} ({r.method})" for r in ranked],
-        [_drift_strength(r) for r in ranked],
+        [r.strength for r in ranked],
         [r.drift for r in ranked],
     )
     return figure(

@@ -25,7 +25,7 @@ import numpy as np
 
 from mlops_notebooks._kinds import ColumnKind
 from mlops_notebooks.drift.summaries import ColumnSummary, align, binned_frequencies
-from mlops_notebooks.errors import InvalidInputError
+from mlops_notebooks.errors import InvalidInputError, UnknownNameError
 
 __all__ = [
     "DriftMethod",
@@ -192,7 +192,9 @@ def get_method(name: str) -> DriftMethod:
         return _REGISTRY[name]
     except KeyError:
         valid = ", ".join(sorted(_REGISTRY))
-        raise InvalidInputError(UNKNOWN_METHOD.format(name=name, valid=valid)) from None
+        raise UnknownNameError(
+            name, tuple(valid), message=UNKNOWN_METHOD.format(name=name, valid=valid)
+        ) from None
 
 
 def available_methods() -> tuple[str, ...]:

@@ -11,20 +11,26 @@ import html
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from mlops_notebooks._deprecation import renamed
 from mlops_notebooks._frames import FrameLike
 from mlops_notebooks._kinds import ColumnKind
+from mlops_notebooks._protocol import Result, check_kind
 from mlops_notebooks._render import figure_of
-from mlops_notebooks.drift.comparison import _kind, read_input
+from mlops_notebooks.drift.comparison import read_input
+from mlops_notebooks.drift.domain import (
+    _encode,
+    _feature_columns,
+    _sample,
+    domain_classifier_scores,
+)
 from mlops_notebooks.errors import InvalidInputError
 
 if TYPE_CHECKING:
-    import pandas as pd
     import polars as pl
-    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 __all__ = [
@@ -34,19 +40,14 @@ __all__ = [
     "reconstruction_drift",
 ]
 
-# Categories beyond this many (by frequency) share one code: the classifier's category limit.
-MAX_CATEGORY_CODES = 250
 Z_95 = 1.959963984540054
 # A feature drives the drift when shuffling it lowers the ROC AUC by at least this much.
 DRIVER_MIN_IMPORTANCE = 0.01
-# Boosting iterations of the domain classifier (early stopping may use fewer).
-MAX_TREES = 60
-NO_FEATURES = "no usable feature column in both data sets (numeric, boolean or categorical)"
 NO_NUMERIC = "reconstruction drift needs at least two numeric columns present in both data sets"
 
 
 @dataclass(frozen=True)
-class DomainClassifierDrift:
+class DomainClassifierDrift(Result):
     """How well a classifier tells current rows from reference rows.
 
     Attributes
@@ -80,6 +81,9 @@ class DomainClassifierDrift:
     rows_current: int = 0
     skipped: tuple[str, ...] = ()
 
+    plot_kinds: ClassVar[tuple[str, ...]] = ("importances",)
+    report_title: ClassVar[str] = "Domain classifier drift"
+
     @property
     def drivers(self) -> tuple[str, ...]:
         """Features whose shuffling lowers the AUC by ≥ 0.01 and by twice its std, largest first."""
@@ -89,11 +93,15 @@ class DomainClassifierDrift:
             if mean >= DRIVER_MIN_IMPORTANCE and mean > 2 * std
         )
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_polars(self) -> pl.DataFrame:
         """Feature importances, largest first."""
-        import pandas as pd
+        import polars as pl
 
-        return pd.DataFrame(list(self.importances), columns=["feature", "importance", "std"])
+        return pl.DataFrame(
+            list(self.importances),
+            schema={"feature": pl.String, "importance": pl.Float64, "std": pl.Float64},
+            orient="row",
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-Python form."""
@@ -111,17 +119,11 @@ class DomainClassifierDrift:
             "skipped": list(self.skipped),
         }
 
-    def to_json(self) -> str:
-        """:meth:`to_dict` as JSON text."""
-        from mlops_notebooks._render import dumps
-
-        return dumps(self.to_dict())
-
-    def _repr_html_(self) -> str:
+    def _html_body(self) -> str:
         verdict = "drift" if self.drift else "no drift"
         import polars as pl
 
-        from mlops_notebooks._render import fragment, frame_to_html
+        from mlops_notebooks._render import frame_to_html
 
         importances = pl.DataFrame(
             [(name, float(mean), float(std)) for name, mean, std in self.importances[:15]],
@@ -132,17 +134,17 @@ class DomainClassifierDrift:
             f"Domain classifier: {verdict} — ROC AUC {self.auc:.3f} "
             f"(95% {self.auc_low:.3f}–{self.auc_high:.3f}; threshold {self.threshold:.2f})"
         )
-        return fragment(
-            f"<p><b>{html.escape(line)}</b></p>" + frame_to_html(importances, max_rows=15)
-        )
+        return f"<p><b>{html.escape(line)}</b></p>" + frame_to_html(importances, max_rows=15)
 
-    def plot(self, ax: Axes | None = None, *, top: int = 15) -> Figure:
-        """Bar chart of permutation importances (drop in ROC AUC)."""
+    @renamed(top="top_k")
+    def plot(self, kind: str | None = None, *, ax: Any = None, top_k: int = 15) -> Figure:
+        """Bar chart of the ``top_k`` permutation importances (drop in ROC AUC)."""
         from mlops_notebooks.drift.plots import new_figure
 
+        check_kind(kind, self.plot_kinds, what="domain classifier plot kind")
         if ax is None:
-            _, ax = new_figure(7, max(2.5, 0.3 * top))
-        shown = self.importances[:top][::-1]
+            _, ax = new_figure(7, max(2.5, 0.3 * top_k))
+        shown = self.importances[:top_k][::-1]
         ax.barh([s[0] for s in shown], [s[1] for s in shown], xerr=[s[2] for s in shown])
         ax.set_xlabel("drop in ROC AUC when the feature is shuffled")
         ax.set_title(f"What tells current from reference (AUC {self.auc:.3f})")
@@ -150,7 +152,7 @@ class DomainClassifierDrift:
 
 
 @dataclass(frozen=True)
-class ReconstructionDrift:
+class ReconstructionDrift(Result):
     """PCA fitted on reference data; drift when current rows reconstruct worse.
 
     Attributes
@@ -178,13 +180,44 @@ class ReconstructionDrift:
     components: int
     column_errors: tuple[tuple[str, float, float], ...] = field(repr=False)
 
-    def to_frame(self) -> pd.DataFrame:
-        """Reconstruction error per column in each data set."""
-        import pandas as pd
+    plot_kinds: ClassVar[tuple[str, ...]] = ("columns",)
+    report_title: ClassVar[str] = "Reconstruction drift"
 
-        return pd.DataFrame(
-            list(self.column_errors), columns=["column", "reference_error", "current_error"]
+    def to_polars(self) -> pl.DataFrame:
+        """Reconstruction error per column in each data set."""
+        import polars as pl
+
+        return pl.DataFrame(
+            list(self.column_errors),
+            schema={
+                "column": pl.String,
+                "reference_error": pl.Float64,
+                "current_error": pl.Float64,
+            },
+            orient="row",
         )
+
+    def plot(self, kind: str | None = None, *, ax: Any = None) -> Figure:
+        """Reconstruction error of each column on held-out reference rows and current rows."""
+        from mlops_notebooks._render import new_axes
+
+        check_kind(kind, self.plot_kinds, what="reconstruction plot kind")
+        axis = new_axes(ax, (7, max(2.5, 0.35 * len(self.column_errors) + 1)))
+        positions = np.arange(len(self.column_errors))
+        names = [c[0] for c in self.column_errors]
+        axis.barh(
+            positions - 0.2,
+            [c[1] for c in self.column_errors],
+            height=0.4,
+            label="reference (held out)",
+        )
+        axis.barh(positions + 0.2, [c[2] for c in self.column_errors], height=0.4, label="current")
+        axis.set_yticks(positions, names)
+        axis.invert_yaxis()
+        axis.set_xlabel("mean squared reconstruction error (standardized)")
+        axis.set_title(f"PCA reconstruction ({self.components} components, ratio {self.ratio:.3f})")
+        axis.legend(loc="best")
+        return figure_of(axis)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-Python form."""
@@ -198,7 +231,7 @@ class ReconstructionDrift:
             "column_errors": [list(c) for c in self.column_errors],
         }
 
-    def _repr_html_(self) -> str:
+    def _html_body(self) -> str:
         verdict = "drift" if self.drift else "no drift"
         return (
             f"<p><b>PCA reconstruction: {verdict}</b> — error {self.current_error:.4f} vs "
@@ -207,76 +240,18 @@ class ReconstructionDrift:
         )
 
 
-def _sample(frame: pl.DataFrame, size: int, seed: int) -> pl.DataFrame:
-    return frame.sample(size, seed=seed) if 0 < size < frame.height else frame
-
-
-def _feature_columns(
-    reference: pl.DataFrame,
-    current: pl.DataFrame,
-    columns: Sequence[str] | None,
-    ignore: Sequence[str],
-) -> tuple[list[tuple[str, ColumnKind]], list[str]]:
-    names = columns or [c for c in reference.columns if c in current.columns]
-    usable = {ColumnKind.NUMERIC, ColumnKind.BOOLEAN, ColumnKind.CATEGORICAL}
-    kept, skipped = [], []
-    for name in names:
-        if name in ignore or name not in current.columns:
-            continue
-        kind = _kind(reference.get_column(name))
-        if kind in usable and _kind(current.get_column(name)) in (kind, ColumnKind.EMPTY):
-            kept.append((name, kind))
-        else:
-            skipped.append(name)
-    return kept, skipped
-
-
-def _encode(
-    frame: pl.DataFrame, features: list[tuple[str, ColumnKind]], codes: dict[str, dict[str, int]]
-) -> np.ndarray:
-    import polars as pl
-
-    exprs = []
-    for name, kind in features:
-        if kind == ColumnKind.CATEGORICAL:
-            mapping = codes[name]
-            exprs.append(
-                pl.col(name)
-                .cast(pl.String)
-                .replace_strict(mapping, default=len(mapping), return_dtype=pl.Float64)
-            )
-        else:
-            exprs.append(pl.col(name).cast(pl.Float64).fill_nan(None))
-    encoded = frame.select(exprs).to_numpy().astype(np.float64)
-    encoded[~np.isfinite(encoded)] = np.nan
-    return encoded
-
-
-def _category_codes(
-    frame: pl.DataFrame, features: list[tuple[str, ColumnKind]]
-) -> dict[str, dict[str, int]]:
-    import polars as pl
-
-    codes = {}
-    for name, kind in features:
-        if kind == ColumnKind.CATEGORICAL:
-            top = frame.get_column(name).cast(pl.String).drop_nulls().value_counts(sort=True)
-            labels = top.get_column(name).head(MAX_CATEGORY_CODES - 1).to_list()
-            codes[name] = {label: i for i, label in enumerate(labels)}
-    return codes
-
-
+@renamed(columns="features", random_state="seed")
 def domain_classifier_drift(
     reference: FrameLike,
     current: FrameLike,
     *,
-    columns: Sequence[str] | None = None,
+    features: Sequence[str] | None = None,
     ignore: Sequence[str] = (),
     sample_size: int = 10_000,
     folds: int = 3,
     threshold: float = 0.55,
     n_repeats: int = 3,
-    random_state: int = 0,
+    seed: int = 0,
 ) -> DomainClassifierDrift:
     """Train gradient boosting to tell current rows from reference rows.
 
@@ -284,8 +259,9 @@ def domain_classifier_drift(
     ----------
     reference, current : frame or data ref
         The two data sets.
-    columns, ignore : sequence of str, optional
-        Features to use / leave out (identifiers, text and datetimes are always left out).
+    features, ignore : sequence of str, optional
+        Features to use / leave out (identifiers, text and datetimes are always left out;
+        ``columns`` is the deprecated old name of ``features``).
     sample_size : int, default 10,000
         Rows sampled from each data set (0: all).
     folds : int, default 3
@@ -294,8 +270,8 @@ def domain_classifier_drift(
         Drift when the lower end of the 95 % AUC interval exceeds it.
     n_repeats : int, default 3
         Shuffles per feature for permutation importance (on the first fold's held-out rows).
-    random_state : int, default 0
-        Seed for sampling, folds and the model.
+    seed : int, default 0
+        Seed for sampling, folds and the model (``random_state`` is its deprecated old name).
 
     Returns
     -------
@@ -303,67 +279,32 @@ def domain_classifier_drift(
     """
     from sklearn.metrics import roc_auc_score
 
-    ref_frame, _ = read_input(reference, "reference")
-    cur_frame, _ = read_input(current, "current")
-    features, skipped = _feature_columns(ref_frame, cur_frame, columns, ignore)
-    if not features:
-        raise InvalidInputError(NO_FEATURES)
-    ref_frame = _sample(ref_frame, sample_size, random_state)
-    cur_frame = _sample(cur_frame, sample_size, random_state + 1)
-    codes = _category_codes(ref_frame, features)
-    x = np.vstack([_encode(ref_frame, features, codes), _encode(cur_frame, features, codes)])
-    y = np.r_[np.zeros(ref_frame.height), np.ones(cur_frame.height)].astype(int)
-    categorical = [kind == ColumnKind.CATEGORICAL for _, kind in features]
-    scores, fold_aucs, importances = _cross_validate(
-        x, y, categorical, folds, n_repeats, random_state
+    domain = domain_classifier_scores(
+        reference,
+        current,
+        features=features,
+        ignore=ignore,
+        sample_size=sample_size,
+        folds=folds,
+        n_repeats=n_repeats,
+        seed=seed,
     )
-    auc = float(roc_auc_score(y, scores))
-    half_width = Z_95 * _hanley_mcneil_se(auc, int((y == 1).sum()), int((y == 0).sum()))
-    order = np.argsort(-importances[0], kind="stable")
-    ranked = tuple(
-        (features[i][0], float(importances[0][i]), float(importances[1][i])) for i in order
-    )
+    y = domain.is_current
+    auc = float(roc_auc_score(y, domain.scores))
+    half_width = Z_95 * _hanley_mcneil_se(auc, int(y.sum()), int((~y).sum()))
     low = max(0.0, auc - half_width)
     return DomainClassifierDrift(
         auc=auc,
         auc_low=low,
         auc_high=min(1.0, auc + half_width),
-        fold_aucs=fold_aucs,
+        fold_aucs=domain.fold_aucs,
         threshold=threshold,
         drift=bool(low > threshold),
-        importances=ranked,
-        rows_reference=ref_frame.height,
-        rows_current=cur_frame.height,
-        skipped=tuple(skipped),
+        importances=domain.importances,
+        rows_reference=int((~y).sum()),
+        rows_current=int(y.sum()),
+        skipped=domain.skipped,
     )
-
-
-def _cross_validate(
-    x: np.ndarray, y: np.ndarray, categorical: list[bool], folds: int, n_repeats: int, seed: int
-) -> tuple[np.ndarray, tuple[float, ...], tuple[np.ndarray, np.ndarray]]:
-    """Out-of-fold scores, per-fold AUCs, and permutation importances on the first fold."""
-    from sklearn.ensemble import HistGradientBoostingClassifier
-    from sklearn.inspection import permutation_importance
-    from sklearn.metrics import roc_auc_score
-    from sklearn.model_selection import StratifiedKFold
-
-    scores = np.zeros(len(y))
-    fold_aucs = []
-    importances: tuple[np.ndarray, np.ndarray] | None = None
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    for train, test in splitter.split(x, y):
-        model = HistGradientBoostingClassifier(
-            categorical_features=categorical, max_iter=MAX_TREES, random_state=seed
-        ).fit(x[train], y[train])
-        scores[test] = model.predict_proba(x[test])[:, 1]
-        fold_aucs.append(float(roc_auc_score(y[test], scores[test])))
-        if importances is None:  # the first fold's held-out rows explain what the model uses
-            permuted = permutation_importance(
-                model, x[test], y[test], scoring="roc_auc", n_repeats=n_repeats, random_state=seed
-            )
-            importances = (permuted.importances_mean, permuted.importances_std)
-    assert importances is not None
-    return scores, tuple(fold_aucs), importances
 
 
 def _hanley_mcneil_se(auc: float, positives: int, negatives: int) -> float:
@@ -376,16 +317,17 @@ def _hanley_mcneil_se(auc: float, positives: int, negatives: int) -> float:
     return math.sqrt(max(variance, 0.0))
 
 
+@renamed(columns="features", random_state="seed")
 def reconstruction_drift(
     reference: FrameLike,
     current: FrameLike,
     *,
-    columns: Sequence[str] | None = None,
+    features: Sequence[str] | None = None,
     ignore: Sequence[str] = (),
     variance: float = 0.9,
     sample_size: int = 50_000,
     threshold: float = 0.1,
-    random_state: int = 0,
+    seed: int = 0,
 ) -> ReconstructionDrift:
     """Fit PCA on half the reference; compare reconstruction error on the rest and on current.
 
@@ -397,15 +339,15 @@ def reconstruction_drift(
 
     ref_frame, _ = read_input(reference, "reference")
     cur_frame, _ = read_input(current, "current")
-    features, _ = _feature_columns(ref_frame, cur_frame, columns, ignore)
+    used, _ = _feature_columns(ref_frame, cur_frame, features, ignore)
     numeric: list[tuple[str, ColumnKind]] = [
-        (n, k) for n, k in features if k in (ColumnKind.NUMERIC, ColumnKind.BOOLEAN)
+        (n, k) for n, k in used if k in (ColumnKind.NUMERIC, ColumnKind.BOOLEAN)
     ]
     if len(numeric) < 2:
         raise InvalidInputError(NO_NUMERIC)
-    ref = _encode(_sample(ref_frame, sample_size, random_state), numeric, {})
-    cur = _encode(_sample(cur_frame, sample_size, random_state + 1), numeric, {})
-    rng = np.random.default_rng(random_state)
+    ref = _encode(_sample(ref_frame, sample_size, seed), numeric, {})
+    cur = _encode(_sample(cur_frame, sample_size, seed + 1), numeric, {})
+    rng = np.random.default_rng(seed)
     fit_rows = rng.permutation(len(ref)) < len(ref) // 2
     median, mean = np.nanmedian(ref[fit_rows], axis=0), np.nanmean(ref[fit_rows], axis=0)
     scale = np.nanstd(ref[fit_rows], axis=0)
@@ -415,7 +357,7 @@ def reconstruction_drift(
         filled = np.where(np.isnan(values), median, values)
         return np.nan_to_num((filled - mean) / scale)
 
-    pca = PCA(n_components=variance, random_state=random_state).fit(standardize(ref[fit_rows]))
+    pca = PCA(n_components=variance, random_state=seed).fit(standardize(ref[fit_rows]))
 
     def squared_errors(values: np.ndarray) -> np.ndarray:
         z = standardize(values)

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from mlops_notebooks._protocol import Result, check_kind
+
 if TYPE_CHECKING:
-    import pandas as pd
     import polars as pl
 
 __all__ = ["PerformanceChange", "performance_change"]
 
-# A target with at most this many distinct values is treated as a class label.
-MAX_CLASSES = 20
-
 
 @dataclass(frozen=True)
-class PerformanceChange:
+class PerformanceChange(Result):
     """Metrics computed on each data set and their change.
 
     Attributes
@@ -37,6 +36,9 @@ class PerformanceChange:
     rows_reference: int
     rows_current: int
 
+    plot_kinds: ClassVar[tuple[str, ...]] = ("change",)
+    report_title: ClassVar[str] = "Performance change"
+
     @property
     def change(self) -> dict[str, float]:
         """current − reference, per metric."""
@@ -53,22 +55,41 @@ class PerformanceChange:
             "rows_current": self.rows_current,
         }
 
-    def to_json(self) -> str:
-        """:meth:`to_dict` as JSON text (NaN and infinities become ``null``)."""
-        from mlops_notebooks._render import dumps
-
-        return dumps(self.to_dict())
-
-    def to_frame(self) -> pd.DataFrame:
+    def to_polars(self) -> pl.DataFrame:
         """One row per metric: reference, current, change."""
-        import pandas as pd
+        import polars as pl
 
         change = self.change
-        rows = [
-            {"metric": k, "reference": v, "current": self.current.get(k), "change": change.get(k)}
-            for k, v in self.reference.items()
-        ]
-        return pd.DataFrame(rows, columns=["metric", "reference", "current", "change"])
+        return pl.DataFrame(
+            {
+                "metric": list(self.reference),
+                "reference": list(self.reference.values()),
+                "current": [self.current.get(k) for k in self.reference],
+                "change": [change.get(k) for k in self.reference],
+            },
+            schema={
+                "metric": pl.String,
+                "reference": pl.Float64,
+                "current": pl.Float64,
+                "change": pl.Float64,
+            },
+        )
+
+    def plot(self, kind: str | None = None, *, ax: Any = None) -> Any:
+        """Paired bars of each metric in the reference and the current data."""
+        from mlops_notebooks._render import figure_of, new_axes
+
+        check_kind(kind, self.plot_kinds, what="performance plot kind")
+        axis = new_axes(ax, (6, 0.5 * len(self.reference) + 1.5))
+        positions = np.arange(len(self.reference))
+        current = [self.current.get(k, np.nan) for k in self.reference]
+        axis.barh(positions - 0.2, list(self.reference.values()), height=0.4, label="reference")
+        axis.barh(positions + 0.2, current, height=0.4, label="current")
+        axis.set_yticks(positions, list(self.reference))
+        axis.invert_yaxis()
+        axis.set_title(f"Model performance ({self.task})")
+        axis.legend(loc="best")
+        return figure_of(axis)
 
     def _html_body(self) -> str:
         from mlops_notebooks._render import frame_to_html, paragraph
@@ -77,12 +98,22 @@ class PerformanceChange:
             f"{self.task}: {self.rows_reference:,} reference rows, "
             f"{self.rows_current:,} current rows with a label and a prediction"
         )
-        return paragraph(note, css="mlnb-note") + frame_to_html(self.to_frame())
+        return paragraph(note, css="mlnb-note") + frame_to_html(self.to_polars())
 
-    def _repr_html_(self) -> str:
-        from mlops_notebooks._render import fragment
 
-        return fragment(self._html_body())
+#: Metrics of the registry compared between the data sets (those that apply to the task).
+DRIFT_METRICS = (
+    "accuracy",
+    "balanced_accuracy",
+    "precision",
+    "recall",
+    "f1",
+    "roc_auc",
+    "brier",
+    "mae",
+    "rmse",
+    "r2",
+)
 
 
 def performance_change(
@@ -91,68 +122,49 @@ def performance_change(
     target: str,
     prediction: str | None,
     probability: str | None = None,
+    *,
+    metrics: Sequence[str] = DRIFT_METRICS,
 ) -> PerformanceChange:
-    """Compute the same metrics on both data sets (see :class:`PerformanceChange`)."""
+    """Compute the same registered metrics on both data sets (see :class:`PerformanceChange`).
+
+    The metrics come from :data:`mlops_notebooks.evaluation.METRICS`, computed exactly as
+    ``evaluate`` computes them; rows with a missing label or prediction are left out.
+    """
     columns = [c for c in (target, prediction, probability) if c]
     ref = reference.select(columns).drop_nulls()
     cur = current.select(columns).drop_nulls()
-    task = "classification" if _is_label(reference.get_column(target)) else "regression"
-    scorer = _classification if task == "classification" else _regression
+    values: dict[str, dict[str, float]] = {"reference": {}, "current": {}}
+    task = "regression"
+    for name, frame in (("reference", ref), ("current", cur)):
+        if frame.height == 0:
+            continue
+        kind, values[name] = _scores(frame, target, prediction, probability, metrics)
+        task = "regression" if kind == "regression" else "classification"
     return PerformanceChange(
         task=task,
-        reference=scorer(ref, target, prediction, probability),
-        current=scorer(cur, target, prediction, probability),
+        reference=values["reference"],
+        current=values["current"],
         rows_reference=ref.height,
         rows_current=cur.height,
     )
 
 
-def _is_label(series: pl.Series) -> bool:
-    import polars as pl
+def _scores(
+    frame: pl.DataFrame,
+    target: str,
+    prediction: str | None,
+    probability: str | None,
+    metrics: Sequence[str],
+) -> tuple[str, dict[str, float]]:
+    from mlops_notebooks.errors import InvalidInputError
+    from mlops_notebooks.evaluation.metrics import score_metrics
 
-    return series.dtype in (pl.Boolean, pl.String, pl.Categorical) or (
-        series.n_unique() <= MAX_CLASSES and not series.dtype.is_float()
-    )
-
-
-def _classification(
-    frame: pl.DataFrame, target: str, prediction: str | None, probability: str | None
-) -> dict[str, float]:
-    from sklearn import metrics
-
-    if frame.height == 0:
-        return {}
-    y_true = frame.get_column(target).to_numpy()
-    out: dict[str, float] = {}
-    if prediction:
-        y_pred = frame.get_column(prediction).to_numpy()
-        out["accuracy"] = float(metrics.accuracy_score(y_true, y_pred))
-        out["balanced_accuracy"] = float(metrics.balanced_accuracy_score(y_true, y_pred))
-        if len(np.unique(y_true)) <= 2 and y_true.dtype == bool:
-            out["precision"] = float(metrics.precision_score(y_true, y_pred, zero_division=0))
-            out["recall"] = float(metrics.recall_score(y_true, y_pred, zero_division=0))
-            out["f1"] = float(metrics.f1_score(y_true, y_pred, zero_division=0))
-    if probability and len(np.unique(y_true)) == 2:
-        scores = frame.get_column(probability).to_numpy()
-        out["roc_auc"] = float(metrics.roc_auc_score(y_true, scores))
-        out["brier"] = float(metrics.brier_score_loss(y_true.astype(float), scores))
-    out["positive_rate"] = (
-        float(np.mean(y_true == y_true.max())) if y_true.dtype == bool else (float("nan"))
-    )
-    return {k: v for k, v in out.items() if np.isfinite(v)}
-
-
-def _regression(
-    frame: pl.DataFrame, target: str, prediction: str | None, probability: str | None
-) -> dict[str, float]:
-    from sklearn import metrics
-
-    if frame.height == 0 or not prediction:
-        return {}
-    y_true = frame.get_column(target).to_numpy().astype(float)
-    y_pred = frame.get_column(prediction).to_numpy().astype(float)
-    return {
-        "mae": float(metrics.mean_absolute_error(y_true, y_pred)),
-        "rmse": float(np.sqrt(metrics.mean_squared_error(y_true, y_pred))),
-        "r2": float(metrics.r2_score(y_true, y_pred)) if len(y_true) > 1 else 0.0,
-    }
+    try:
+        return score_metrics(
+            frame, target=target, prediction=prediction, probabilities=probability, metrics=metrics
+        )
+    except InvalidInputError:
+        if probability is None or prediction is None:
+            raise
+        # One probability column of a multi-class target: compare the label metrics only.
+        return score_metrics(frame, target=target, prediction=prediction, metrics=metrics)

@@ -29,18 +29,16 @@ def new_figure(width: float = 8.0, height: float = 4.0) -> tuple[Figure, Axes]:
     return figure, figure.add_subplot()
 
 
-def plot_ranked(report: DriftReport, *, ax: Axes | None = None, top: int = 20) -> Axes:
+def plot_ranked(report: DriftReport, *, ax: Axes | None = None, top_k: int = 20) -> Axes:
     """Horizontal bars: each column's statistic divided by its threshold, most drifted on top.
 
     For p-value tests the bar is ``log10(p) / log10(threshold)``; for distances it is
     ``statistic / threshold``. Bars past the dashed line at 1 are drifted.
     """
-    from mlops_notebooks.drift.report import _drift_strength
-
     if ax is None:
-        _, ax = new_figure(8, max(2.5, 0.3 * top))
-    ranked = [r for r in report.ranked() if r.statistic is not None][:top][::-1]
-    strengths = [min(_drift_strength(r), 10.0) for r in ranked]
+        _, ax = new_figure(8, max(2.5, 0.3 * top_k))
+    ranked = [r for r in report.ranked() if r.statistic is not None][:top_k][::-1]
+    strengths = [min(r.strength, 10.0) for r in ranked]
     colors = [CURRENT_COLOR if r.drift else REFERENCE_COLOR for r in ranked]
     labels = [f"{r.column} ({r.method})" for r in ranked]
     ax.barh(labels, strengths, color=colors)
@@ -114,12 +112,12 @@ def plot_overlay(
 
 
 def plot_distributions(
-    report: DriftReport, *, columns: list[str] | None = None, top: int = 6, max_points: int = 40
+    report: DriftReport, *, columns: list[str] | None = None, top_k: int = 6, max_points: int = 40
 ) -> Figure:
-    """A grid of overlays for ``columns`` (default: the ``top`` most drifted compared columns)."""
+    """A grid of overlays for ``columns`` (default: the ``top_k`` most drifted compared columns)."""
     from mlops_notebooks._render import new_figure
 
-    chosen = columns or [r.column for r in report.ranked() if r.reference is not None][:top]
+    chosen = columns or [r.column for r in report.ranked() if r.reference is not None][:top_k]
     results = [report[c] for c in chosen if report[c].reference is not None]
     n_cols = 2 if len(results) > 1 else 1
     n_rows = max(1, int(np.ceil(len(results) / n_cols)))

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from mlops_notebooks._deprecation import renamed
+from mlops_notebooks._protocol import Result, check_kind, lookup, refuse_axes
 from mlops_notebooks._render import figure_of
 from mlops_notebooks.drift.summaries import ColumnSummary
 
 if TYPE_CHECKING:
-    import pandas as pd
-    from matplotlib.axes import Axes
+    import polars as pl
     from matplotlib.figure import Figure
 
     from mlops_notebooks.drift.performance import PerformanceChange
@@ -24,8 +26,38 @@ ColumnRole = Literal["feature", "target", "prediction"]
 MAX_LISTED_CATEGORIES = 20
 
 
+# Columns of DriftReport.to_polars() and ColumnDrift.to_polars().
+FRAME_COLUMNS = (
+    "column",
+    "kind",
+    "role",
+    "method",
+    "statistic",
+    "p_value",
+    "threshold",
+    "drift",
+    "status",
+    "missing_share_reference",
+    "missing_share_current",
+    "note",
+)
+
+
+def _frame(columns: list[ColumnDrift]) -> pl.DataFrame:
+    import polars as pl
+
+    schema = {
+        **dict.fromkeys(FRAME_COLUMNS, pl.String),
+        **dict.fromkeys(("statistic", "p_value", "threshold"), pl.Float64),
+        **dict.fromkeys(("missing_share_reference", "missing_share_current"), pl.Float64),
+        "drift": pl.Boolean,
+    }
+    rows = [{k: c.to_dict()[k] for k in FRAME_COLUMNS} for c in columns]
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
 @dataclass(frozen=True)
-class ColumnDrift:
+class ColumnDrift(Result):
     """Drift result of one column.
 
     Attributes
@@ -76,10 +108,32 @@ class ColumnDrift:
     reference: ColumnSummary | None = field(default=None, repr=False)
     current: ColumnSummary | None = field(default=None, repr=False)
 
+    plot_kinds: ClassVar[tuple[str, ...]] = ("distribution",)
+    report_title: ClassVar[str] = "Column drift"
+
     @property
     def compared(self) -> bool:
         """True when the column counts towards the share of drifted columns."""
         return self.status in ("compared", "kind_mismatch", "failed")
+
+    @property
+    def strength(self) -> float:
+        """How far past its threshold the column is: > 1 drifted; comparable across methods."""
+        return _drift_strength(self)
+
+    def to_polars(self) -> pl.DataFrame:
+        """One row: the column's statistic, threshold and decision."""
+        return _frame([self])
+
+    def plot(self, kind: str | None = None, *, ax: Any = None, max_points: int = 40) -> Figure:
+        """Reference vs current shares of the column on shared bins (or top categories)."""
+        from mlops_notebooks.drift.plots import plot_overlay
+        from mlops_notebooks.errors import InvalidInputError
+
+        check_kind(kind, self.plot_kinds, what="column drift plot kind")
+        if self.reference is None or self.current is None:
+            raise InvalidInputError(f"column {self.column!r} was not compared ({self.status})")
+        return figure_of(plot_overlay(self.reference, self.current, ax=ax, max_points=max_points))
 
     def to_dict(self, *, summaries: bool = False) -> dict[str, Any]:
         """Plain-Python form (JSON-safe: non-finite numbers become None)."""
@@ -113,7 +167,7 @@ def _clean(value: float | None) -> float | None:
 
 
 @dataclass(frozen=True)
-class DriftReport:
+class DriftReport(Result):
     """Result of :func:`mlops_notebooks.drift.compare`.
 
     Attributes
@@ -151,6 +205,9 @@ class DriftReport:
     current_provenance: dict[str, Any] | None = None
     performance: PerformanceChange | None = None
 
+    plot_kinds: ClassVar[tuple[str, ...]] = ("ranked", "distributions")
+    report_title: ClassVar[str] = "Data drift"
+
     @property
     def number_of_columns(self) -> int:
         """Feature columns that count towards the share of drifted columns."""
@@ -162,10 +219,8 @@ class DriftReport:
         return tuple(c.column for c in self.ranked() if c.drift and c.role == "feature")
 
     def __getitem__(self, column: str) -> ColumnDrift:
-        for result in self.columns:
-            if result.column == column:
-                return result
-        raise KeyError(column)
+        """The result of one column (:class:`UnknownNameError` lists the columns)."""
+        return lookup({c.column: c for c in self.columns}, column, what="drift column")
 
     def ranked(self) -> list[ColumnDrift]:
         """Columns ordered by how far they are past their threshold (most drifted first)."""
@@ -190,32 +245,21 @@ class DriftReport:
             "performance": self.performance.to_dict() if self.performance else None,
         }
 
-    def to_json(self, *, summaries: bool = False, indent: int = 2) -> str:
-        """:meth:`to_dict` as JSON text (strict JSON: NaN and infinities become ``null``)."""
+    def to_json(
+        self, path: str | os.PathLike[str] | None = None, *, summaries: bool = False
+    ) -> str:
+        """:meth:`to_dict` as JSON text (no NaN); also written atomically to ``path``."""
+        from mlops_notebooks._io import write_text_atomic
         from mlops_notebooks._render import dumps
 
-        return dumps(self.to_dict(summaries=summaries), indent=indent)
+        text = dumps(self.to_dict(summaries=summaries))
+        if path is not None:
+            write_text_atomic(path, text)
+        return text
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_polars(self) -> pl.DataFrame:
         """One row per column, most drifted first."""
-        import pandas as pd
-
-        keys = (
-            "column",
-            "kind",
-            "role",
-            "method",
-            "statistic",
-            "p_value",
-            "threshold",
-            "drift",
-            "status",
-            "missing_share_reference",
-            "missing_share_current",
-            "note",
-        )
-        rows = [{k: c.to_dict()[k] for k in keys} for c in self.ranked()]
-        return pd.DataFrame(rows, columns=list(keys))
+        return _frame(self.ranked())
 
     def summary_line(self) -> str:
         """One sentence: whether the data set drifted and which columns did."""
@@ -252,19 +296,38 @@ class DriftReport:
 
         return report_page_html(self, images=images)
 
-    def plot(self, ax: Axes | None = None, *, top: int = 20) -> Figure:
-        """Ranked bar chart of each column's statistic relative to its threshold."""
-        from mlops_notebooks.drift.plots import plot_ranked
-
-        return figure_of(plot_ranked(self, ax=ax, top=top))
-
-    def plot_distributions(
-        self, columns: list[str] | None = None, *, top: int = 6, max_points: int = 40
+    @renamed(top="top_k")
+    def plot(
+        self,
+        kind: str | None = None,
+        *,
+        ax: Any = None,
+        top_k: int | None = None,
+        columns: list[str] | None = None,
     ) -> Figure:
-        """Reference vs current distribution overlays (default: the ``top`` most drifted)."""
+        """Draw the report.
+
+        ``"ranked"`` (default): bars of each column's statistic relative to its threshold
+        (``top_k`` columns, default 20; drawn into ``ax`` when given). ``"distributions"``:
+        reference vs current overlays of ``columns`` (default: the ``top_k`` most drifted,
+        default 6) on their own figure.
+        """
+        from mlops_notebooks.drift import plots
+
+        kind = check_kind(kind, self.plot_kinds, what="drift plot kind")
+        if kind == "distributions":
+            refuse_axes(ax, kind)
+            return plots.plot_distributions(self, columns=columns, top_k=top_k or 6)
+        return figure_of(plots.plot_ranked(self, ax=ax, top_k=top_k or 20))
+
+    @renamed(top="top_k")
+    def plot_distributions(
+        self, columns: list[str] | None = None, *, top_k: int = 6, max_points: int = 40
+    ) -> Figure:
+        """Reference vs current distribution overlays (default: the ``top_k`` most drifted)."""
         from mlops_notebooks.drift.plots import plot_distributions
 
-        return plot_distributions(self, columns=columns, top=top, max_points=max_points)
+        return plot_distributions(self, columns=columns, top_k=top_k, max_points=max_points)
 
 
 def _drift_strength(result: ColumnDrift) -> float:

@@ -6,11 +6,14 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from mlops_notebooks._deprecation import renamed
 from mlops_notebooks._frames import FrameLike
+from mlops_notebooks._frequency import parse_frequency
+from mlops_notebooks._protocol import Result, check_kind
 from mlops_notebooks._render import figure_of
 from mlops_notebooks.drift.comparison import compare, read_input
 from mlops_notebooks.drift.methods import MethodInput, get_method
@@ -18,9 +21,7 @@ from mlops_notebooks.drift.summaries import finite_values, plan_column, summariz
 from mlops_notebooks.errors import InvalidInputError
 
 if TYPE_CHECKING:
-    import pandas as pd
     import polars as pl
-    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
     from mlops_notebooks.drift.report import ColumnDrift, DriftReport
@@ -29,11 +30,11 @@ __all__ = ["WindowedDrift", "drift_over_time"]
 
 MISSING_TIME_COLUMN = "time column {name!r} is not in current data"
 NOT_A_TIME_COLUMN = "time column {name!r} must hold dates or datetimes, not {dtype}"
-BAD_EVERY = "every must be a polars duration such as '1d', '1w', '1mo' or a positive row count"
+BAD_ROWS = "frequency as a row count must be a positive number of rows, not {rows}"
 
 
 @dataclass(frozen=True)
-class WindowedDrift:
+class WindowedDrift(Result):
     """Per-window drift statistics of each column against the reference.
 
     Attributes
@@ -70,6 +71,9 @@ class WindowedDrift:
     overall: DriftReport | None = field(default=None, repr=False)
     skipped_windows: tuple[str, ...] = ()
 
+    plot_kinds: ClassVar[tuple[str, ...]] = ("heatmap",)
+    report_title: ClassVar[str] = "Drift over time"
+
     @property
     def first_drift(self) -> dict[str, str | None]:
         """For each column, the first window in which it drifted (None: never)."""
@@ -98,21 +102,21 @@ class WindowedDrift:
                 out[i] = self.statistics[i] / threshold
         return out
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_polars(self) -> pl.DataFrame:
         """Long format: one row per column and window."""
-        import pandas as pd
+        import polars as pl
 
-        n_windows = len(self.windows)
-        return pd.DataFrame(
+        n_windows, n_columns = len(self.windows), len(self.columns)
+        return pl.DataFrame(
             {
-                "column": np.repeat(self.columns, n_windows),
-                "window": np.tile(self.windows, len(self.columns)),
-                "rows": np.tile(self.rows, len(self.columns)),
-                "method": np.repeat(self.methods, n_windows),
-                "statistic": self.statistics.ravel(),
-                "p_value": self.p_values.ravel(),
-                "threshold": np.repeat(self.thresholds, n_windows),
-                "drift": self.drift.ravel(),
+                "column": pl.Series(np.repeat(self.columns, n_windows), dtype=pl.String),
+                "window": pl.Series(np.tile(self.windows, n_columns), dtype=pl.String),
+                "rows": pl.Series(np.tile(self.rows, n_columns), dtype=pl.Int64),
+                "method": pl.Series(np.repeat(self.methods, n_windows), dtype=pl.String),
+                "statistic": pl.Series(self.statistics.ravel(), dtype=pl.Float64),
+                "p_value": pl.Series(self.p_values.ravel(), dtype=pl.Float64),
+                "threshold": pl.Series(np.repeat(self.thresholds, n_windows), dtype=pl.Float64),
+                "drift": pl.Series(self.drift.ravel(), dtype=pl.Boolean),
             }
         )
 
@@ -131,23 +135,18 @@ class WindowedDrift:
             "dataset_drift": self.dataset_drift.tolist(),
         }
 
-    def to_json(self) -> str:
-        """:meth:`to_dict` as JSON text."""
-        from mlops_notebooks._render import dumps
-
-        return dumps(self.to_dict())
-
-    def plot(self, ax: Axes | None = None) -> Figure:
+    def plot(self, kind: str | None = None, *, ax: Any = None) -> Figure:
         """Heatmap of columns × windows (see :func:`mlops_notebooks.drift.plots.plot_heatmap`)."""
         from mlops_notebooks.drift.plots import plot_heatmap
 
+        check_kind(kind, self.plot_kinds, what="drift-over-time plot kind")
         return figure_of(plot_heatmap(self, ax=ax))
 
-    def _repr_html_(self) -> str:
+    def _html_body(self) -> str:
         drifted = int(self.dataset_drift.sum())
         import polars as pl
 
-        from mlops_notebooks._render import fragment, frame_to_html, paragraph
+        from mlops_notebooks._render import frame_to_html, paragraph
 
         table = pl.DataFrame(
             {
@@ -158,16 +157,17 @@ class WindowedDrift:
             }
         )
         summary = paragraph(f"{len(self.windows)} windows; {drifted} with dataset drift.")
-        return fragment(summary + frame_to_html(table, max_rows=100))
+        return summary + frame_to_html(table, max_rows=100)
 
 
+@renamed(every="frequency", columns="features")
 def drift_over_time(
     reference: FrameLike,
     current: FrameLike,
     *,
     time_column: str | None = None,
-    every: str | int = "1w",
-    columns: Sequence[str] | None = None,
+    frequency: str | int = "1w",
+    features: Sequence[str] | None = None,
     ignore: Sequence[str] = (),
     methods: Mapping[str, str] | None = None,
     kind_methods: Mapping[str, str] | None = None,
@@ -185,11 +185,12 @@ def drift_over_time(
     reference, current : frame or data ref
         As for :func:`~mlops_notebooks.drift.compare`.
     time_column : str, optional
-        Datetime column of ``current`` that defines windows; required when ``every`` is a
-        duration. Always left out of the comparison.
-    every : str or int, default "1w"
-        A polars duration (``"1d"``, ``"1w"``, ``"1mo"``) or a number of rows per window.
-    columns, ignore, methods, kind_methods, thresholds, drift_share
+        Datetime column of ``current`` that defines windows; required when ``frequency`` is
+        a time step. Always left out of the comparison.
+    frequency : str or int, default "1w"
+        A time step (``"1d"``, ``"1w"``, ``"1mo"``) or a number of rows per window
+        (``every`` is its deprecated old name).
+    features, ignore, methods, kind_methods, thresholds, drift_share
         As for :func:`~mlops_notebooks.drift.compare`.
     min_rows : int, default 100
         Windows with fewer rows are left out (listed in ``skipped_windows``): a handful of
@@ -202,18 +203,21 @@ def drift_over_time(
     Raises
     ------
     InvalidInputError
-        Missing or non-datetime time column, bad ``every``, plus everything ``compare`` raises.
+        Missing or non-datetime time column, a row count below 1, plus everything ``compare``
+        raises.
+    FrequencyError
+        ``frequency`` is neither a time step nor a row count.
     """
     ref_frame, _ = read_input(reference, "reference")
     cur_frame, _ = read_input(current, "current")
-    all_windows = _split(cur_frame, time_column, every)
+    all_windows = _split(cur_frame, time_column, frequency)
     windows = [(label, part) for label, part in all_windows if part.height >= min_rows]
     skipped = tuple(label for label, part in all_windows if part.height < min_rows)
     skip = [*ignore, time_column] if time_column else list(ignore)
     overall = compare(
         ref_frame,
         cur_frame,
-        columns=columns,
+        features=features,
         ignore=skip,
         methods=methods,
         kind_methods=kind_methods,
@@ -277,7 +281,7 @@ def _split(
 
     if isinstance(every, int) and not isinstance(every, bool):
         if every <= 0:
-            raise InvalidInputError(BAD_EVERY)
+            raise InvalidInputError(BAD_ROWS.format(rows=every))
         ordered = frame.sort(time_column) if time_column in frame.columns else frame
         return [
             (
@@ -286,17 +290,13 @@ def _split(
             )
             for start in range(0, frame.height, every)
         ]
-    if not isinstance(every, str) or not every.strip():
-        raise InvalidInputError(BAD_EVERY)
+    every = parse_frequency(every).text
     if time_column is None or time_column not in frame.columns:
         raise InvalidInputError(MISSING_TIME_COLUMN.format(name=time_column))
     dtype = frame.schema[time_column]
     if not dtype.is_temporal() or dtype in (pl.Duration, pl.Time):
         raise InvalidInputError(NOT_A_TIME_COLUMN.format(name=time_column, dtype=dtype))
-    try:
-        keyed = frame.with_columns(pl.col(time_column).dt.truncate(every).alias("__window__"))
-    except pl.exceptions.PolarsError as err:
-        raise InvalidInputError(BAD_EVERY) from err
+    keyed = frame.with_columns(pl.col(time_column).dt.truncate(every).alias("__window__"))
     keyed = keyed.filter(pl.col("__window__").is_not_null()).sort("__window__")
     parts = keyed.partition_by("__window__", maintain_order=True, as_dict=True)
     return [(_label(key[0]), part.drop("__window__")) for key, part in parts.items()]

@@ -18,12 +18,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 
+from mlops_notebooks._deprecation import renamed
 from mlops_notebooks._frames import FrameLike, to_polars
 from mlops_notebooks._kinds import ColumnKind, infer_kinds
+from mlops_notebooks._protocol import Result, check_kind
 from mlops_notebooks.eda._pairwise import (
     GroupSums,
     PairwiseSums,
@@ -41,7 +43,6 @@ __all__ = ["CorrelationReport", "correlations"]
 
 Method = Literal["pearson", "spearman", "cramers_v", "correlation_ratio"]
 METHODS: tuple[str, ...] = ("pearson", "spearman", "cramers_v", "correlation_ratio")
-UNKNOWN_METHOD = "unknown correlation method {method!r}; choose one of {valid}"
 UNKNOWN_TARGET = "target column {target!r} is not in the data"
 UNUSABLE_TARGET = "target column {target!r} is {kind}: it must be numeric, categorical or boolean"
 # Rows per chunk when accumulating sums: bounds memory, and keeps each temporary block
@@ -57,7 +58,7 @@ CATEGORICAL_KINDS = (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN)
 
 
 @dataclass(frozen=True, eq=False)
-class CorrelationReport:
+class CorrelationReport(Result):
     """Pairwise associations of a data set.
 
     Attributes
@@ -91,12 +92,14 @@ class CorrelationReport:
     target: str | None = None
     skipped: dict[str, str] = field(default_factory=dict)
 
+    plot_kinds: ClassVar[tuple[str, ...]] = ("associations", *METHODS)
+    report_title: ClassVar[str] = "Correlations"
+
     def matrix(self, method: Method = "pearson") -> pd.DataFrame:
         """One statistic as a labelled pandas matrix."""
         import pandas as pd
 
-        if method not in METHODS:
-            raise InvalidInputError(UNKNOWN_METHOD.format(method=method, valid=list(METHODS)))
+        check_kind(method, METHODS, what="correlation method")
         rows, cols = self._labels(method)
         return pd.DataFrame(getattr(self, method), index=list(rows), columns=list(cols))
 
@@ -107,7 +110,7 @@ class CorrelationReport:
             return self.categorical_columns, self.categorical_columns
         return self.numeric_columns, self.categorical_columns
 
-    def to_frame(self) -> pl.DataFrame:
+    def to_polars(self) -> pl.DataFrame:
         """Every pair once: ``column_a, column_b, method, value``, strongest first."""
         import polars as pl
 
@@ -133,19 +136,20 @@ class CorrelationReport:
         )
         return frame.sort(pl.col("value").abs(), descending=True)
 
-    def top_pairs(self, n: int = 20, *, method: Method | None = None) -> pl.DataFrame:
-        """The ``n`` most strongly associated pairs (by absolute value), optionally one method.
+    @renamed(n="top_k")
+    def top_pairs(self, top_k: int = 20, *, method: Method | None = None) -> pl.DataFrame:
+        """The ``top_k`` most strongly associated pairs (by absolute value), optionally one method.
 
         Spearman pairs are left out unless asked for: they repeat the Pearson pairs.
         """
         import polars as pl
 
-        frame = self.to_frame()
+        frame = self.to_polars()
         if method is None:
             frame = frame.filter(pl.col("method") != "spearman")
         else:
             frame = frame.filter(pl.col("method") == method)
-        return frame.head(n)
+        return frame.head(top_k)
 
     def with_target(self) -> pl.DataFrame:
         """Association of every column with the target: ``column, method, value``."""
@@ -155,7 +159,7 @@ class CorrelationReport:
             return pl.DataFrame(
                 schema={"column": pl.String, "method": pl.String, "value": pl.Float64}
             )
-        pairs = self.to_frame().filter(
+        pairs = self.to_polars().filter(
             ((pl.col("column_a") == self.target) | (pl.col("column_b") == self.target))
             & (pl.col("method") != "spearman")
         )
@@ -204,24 +208,19 @@ class CorrelationReport:
             **{method: plain(getattr(self, method)) for method in METHODS},
         }
 
-    def to_json(self, **kwargs: Any) -> str:
-        """:meth:`to_dict` as a JSON string."""
-        from mlops_notebooks._render import dumps
-
-        return dumps(self.to_dict(), **kwargs)
-
-    def _repr_html_(self) -> str:
-        from mlops_notebooks._render import fragment, frame_to_html
+    def _html_body(self) -> str:
+        from mlops_notebooks._render import frame_to_html
 
         caption = f"Top associated pairs ({self.rows:,} of {self.total_rows:,} rows)"
-        return fragment(frame_to_html(self.top_pairs(15), caption=caption))
+        return frame_to_html(self.top_pairs(15), caption=caption)
 
-    def plot(self, method: Method | Literal["associations"] = "associations") -> Figure:
-        """Heatmap of one statistic, or of all associations in one matrix."""
+    def plot(self, kind: str | None = None, *, ax: Any = None) -> Figure:
+        """Heatmap of one statistic, or (default) of all associations in one matrix."""
         from mlops_notebooks.eda.plots import plot_heatmap
 
-        matrix = self.associations() if method == "associations" else self.matrix(method)
-        return plot_heatmap(matrix, title=method.replace("_", " "))
+        kind = check_kind(kind, self.plot_kinds, what="correlation plot kind")
+        matrix = self.associations() if kind == "associations" else self.matrix(kind)  # type: ignore[arg-type]
+        return plot_heatmap(matrix, title=str(kind).replace("_", " "), ax=ax)
 
 
 def correlations(

@@ -104,7 +104,7 @@ def _plain(value: Any) -> str:
 
 
 def _columns_table(report: DataProfile) -> str:
-    frame = report.to_frame()
+    frame = report.to_polars()
     chosen = [c for c in _TABLE_COLUMNS if c in frame.columns]
     table = frame.select(chosen).rename({k: v for k, v in _TABLE_LABELS.items() if k in chosen})
     return frame_to_html(table, max_rows=500, percent=("missing",))

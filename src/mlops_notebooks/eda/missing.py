@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from mlops_notebooks._frames import FrameLike, to_polars
+from mlops_notebooks._frequency import parse_frequency
 from mlops_notebooks._kinds import infer_kinds
+from mlops_notebooks._protocol import Result, check_kind
 from mlops_notebooks.eda.association import compute_correlations
 from mlops_notebooks.errors import InvalidInputError
 
@@ -29,13 +31,12 @@ __all__ = ["MissingValuesReport", "missing_values"]
 
 MISSING_COLUMN = "column {column!r} is not in the data"
 NOT_TEMPORAL = "time column {column!r} must hold dates or datetimes, not {dtype}"
-UNKNOWN_PLOT = "unknown missing-values plot {kind!r}; choose one of {valid}"
 INDICATOR_PREFIX = "missing: "
 PLOTS = ("bar", "matrix", "co_missing", "over_time")
 
 
 @dataclass(frozen=True, eq=False)
-class MissingValuesReport:
+class MissingValuesReport(Result):
     """Where values are missing and what the missingness relates to.
 
     Attributes
@@ -70,7 +71,10 @@ class MissingValuesReport:
     threshold: float
     target: str | None = None
 
-    def to_frame(self) -> pl.DataFrame:
+    plot_kinds: ClassVar[tuple[str, ...]] = PLOTS
+    report_title: ClassVar[str] = "Missing values"
+
+    def to_polars(self) -> pl.DataFrame:
         """The per-column counts and shares."""
         return self.per_column
 
@@ -89,30 +93,30 @@ class MissingValuesReport:
             "target": self.target,
         }
 
-    def to_json(self, **kwargs: Any) -> str:
-        """:meth:`to_dict` as JSON."""
-        from mlops_notebooks._render import dumps
-
-        return dumps(self.to_dict(), **kwargs)
-
-    def _repr_html_(self) -> str:
+    def _html_body(self) -> str:
         import polars as pl
 
-        from mlops_notebooks._render import fragment, frame_to_html
+        from mlops_notebooks._render import frame_to_html
 
         flagged = self.associations.filter(pl.col("flagged"))
-        return fragment(
-            frame_to_html(self.per_column.filter(pl.col("missing") > 0), caption="Missing values")
-            + frame_to_html(flagged, caption=f"Missingness associated with (> {self.threshold})")
-        )
+        return frame_to_html(
+            self.per_column.filter(pl.col("missing") > 0), caption="Missing values"
+        ) + frame_to_html(flagged, caption=f"Missingness associated with (> {self.threshold})")
 
-    def plot(self, kind: Literal["bar", "matrix", "co_missing", "over_time"] = "bar") -> Figure:
-        """Draw one view: per-column bars, the row-sample matrix, co-missingness, or over time."""
+    def plot(
+        self,
+        kind: str | None = None,
+        *,
+        ax: Any = None,
+    ) -> Figure:
+        """Draw one view: per-column bars, the row-sample matrix, co-missingness, or over time.
+
+        ``kind`` defaults to ``"bar"``; the figure is drawn into ``ax`` when given.
+        """
         from mlops_notebooks.eda import plots_missing
 
-        if kind not in PLOTS:
-            raise InvalidInputError(UNKNOWN_PLOT.format(kind=kind, valid=list(PLOTS)))
-        figure: Figure = getattr(plots_missing, f"plot_{kind}")(self)
+        kind = check_kind(kind, PLOTS, what="missing-values plot kind")
+        figure: Figure = getattr(plots_missing, f"plot_{kind}")(self, ax=ax)
         return figure
 
 
@@ -182,7 +186,9 @@ def missing_values(
         per_column=per_column.sort("missing", descending=True, maintain_order=True),
         per_row=per_row,
         co_missing=_co_missing(mask, partial),
-        over_time=None if time_column is None else _over_time(frame, mask, time_column, frequency),
+        over_time=None
+        if time_column is None
+        else _over_time(frame, mask, time_column, parse_frequency(frequency).text),
         associations=_associations(frame, mask, partial, target, threshold),
         matrix_sample=_matrix_sample(frame, mask, time_column, matrix_rows, seed),
         threshold=threshold,
@@ -258,7 +264,7 @@ def _associations(
     indicators = mask.select(pl.col(c).alias(f"{INDICATOR_PREFIX}{c}") for c in partial)
     combined = frame.hstack(indicators)
     report = compute_correlations(combined, infer_kinds(combined), spearman_rows=0)
-    pairs = report.to_frame().filter(pl.col("method") != "spearman")
+    pairs = report.to_polars().filter(pl.col("method") != "spearman")
     is_indicator_a = pl.col("column_a").str.starts_with(INDICATOR_PREFIX)
     is_indicator_b = pl.col("column_b").str.starts_with(INDICATOR_PREFIX)
     found = (

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from mlops_notebooks._deprecation import renamed
 from mlops_notebooks._frames import FrameLike, to_polars
 from mlops_notebooks._kinds import ColumnKind, infer_kinds
 from mlops_notebooks.errors import InvalidInputError
@@ -204,15 +205,16 @@ def _category_bars(axis: Axes, column: str, sets: list[tuple[str, Any]], top: in
         axis.legend(fontsize=8)
 
 
+@renamed(top="top_k")
 def plot_top_categories(
     data: FrameLike,
     column: str,
     *,
-    top: int = 20,
+    top_k: int = 20,
     reference: FrameLike | None = None,
     labels: tuple[str, str] = ("current", "reference"),
 ) -> Figure:
-    """Horizontal bars of the ``top`` most frequent values (share of rows), optionally overlaid."""
+    """Bars of the ``top_k`` most frequent values (share of rows), optionally overlaid."""
     frame = to_polars(data)
     _check_columns(frame, [column])
     sets = [(labels[0], frame)]
@@ -220,23 +222,24 @@ def plot_top_categories(
         other = to_polars(reference, name="reference")
         _check_columns(other, [column])
         sets.append((labels[1], other))
-    figure, (axis,) = _figure(1, size=max(3.2, top * 0.22))
-    _category_bars(axis, column, sets, top)
+    figure, (axis,) = _figure(1, size=max(3.2, top_k * 0.22))
+    _category_bars(axis, column, sets, top_k)
     axis.set_title(column)
     return figure
 
 
+@renamed(top="top_k")
 def plot_box(
     data: FrameLike,
     column: str,
     by: str,
     *,
     kind: Literal["box", "violin"] = "box",
-    top: int = 10,
+    top_k: int = 10,
     sample_rows: int = 200_000,
     seed: int = 0,
 ) -> Figure:
-    """Box or violin plots of numeric ``column`` for the ``top`` most frequent groups of ``by``."""
+    """Box or violin plots of numeric ``column`` for the ``top_k`` commonest groups of ``by``."""
     import polars as pl
 
     frame = _sample(to_polars(data), sample_rows, seed)
@@ -249,7 +252,7 @@ def plot_box(
         frame.get_column("\x00group")
         .value_counts(sort=True)
         .get_column("\x00group")
-        .head(top)
+        .head(top_k)
         .to_list()
     )
     values = [_finite_values(frame.filter(pl.col("\x00group") == g), column) for g in order]
@@ -269,13 +272,15 @@ def plot_box(
     return figure
 
 
-def plot_heatmap(matrix: pd.DataFrame, *, title: str = "", vmin: float = -1.0) -> Figure:
+def plot_heatmap(
+    matrix: pd.DataFrame, *, title: str = "", vmin: float = -1.0, ax: Axes | None = None
+) -> Figure:
     """A labelled heatmap of a square or rectangular matrix (NaN cells left blank)."""
     size = max(4.0, 0.35 * max(matrix.shape))
-    from mlops_notebooks._render import new_figure
+    from mlops_notebooks._render import figure_of, new_axes
 
-    figure = new_figure((size + 1.5, size))
-    axis = figure.subplots()
+    axis = new_axes(ax, (size + 1.5, size))
+    figure = figure_of(axis)
     image = axis.imshow(
         np.ma.masked_invalid(matrix.to_numpy(dtype=float)), cmap="RdBu_r", vmin=vmin, vmax=1.0
     )

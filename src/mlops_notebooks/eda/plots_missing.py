@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
     from mlops_notebooks.eda.missing import MissingValuesReport
@@ -14,19 +15,19 @@ if TYPE_CHECKING:
 __all__ = ["plot_bar", "plot_co_missing", "plot_matrix", "plot_over_time"]
 
 
-def _new(width: float, height: float) -> Figure:
-    from mlops_notebooks._render import new_figure
+def _axes(ax: Any, width: float, height: float) -> tuple[Figure, Axes]:
+    from mlops_notebooks._render import figure_of, new_axes
 
-    return new_figure((width, height))
+    axis = new_axes(ax, (width, height))
+    return figure_of(axis), axis
 
 
-def plot_bar(report: MissingValuesReport) -> Figure:
+def plot_bar(report: MissingValuesReport, *, ax: Any = None) -> Figure:
     """Share missing per column (columns with any missing value)."""
     import polars as pl
 
     rows = report.per_column.filter(pl.col("missing") > 0)
-    figure = _new(7, max(2.0, 0.3 * rows.height + 1))
-    axis = figure.subplots()
+    figure, axis = _axes(ax, 7, max(2.0, 0.3 * rows.height + 1))
     axis.barh(rows.get_column("column").to_list(), rows.get_column("share").to_list())
     axis.invert_yaxis()
     axis.set_xlabel("share of rows missing")
@@ -34,11 +35,10 @@ def plot_bar(report: MissingValuesReport) -> Figure:
     return figure
 
 
-def plot_matrix(report: MissingValuesReport) -> Figure:
+def plot_matrix(report: MissingValuesReport, *, ax: Any = None) -> Figure:
     """Rows (a sample, in time order if known) × columns; dark cells are missing."""
     sample = report.matrix_sample
-    figure = _new(max(6.0, 0.3 * sample.width + 2), 5)
-    axis = figure.subplots()
+    figure, axis = _axes(ax, max(6.0, 0.3 * sample.width + 2), 5)
     axis.imshow(
         sample.to_numpy().astype(float),
         aspect="auto",
@@ -53,17 +53,16 @@ def plot_matrix(report: MissingValuesReport) -> Figure:
     return figure
 
 
-def plot_co_missing(report: MissingValuesReport) -> Figure:
+def plot_co_missing(report: MissingValuesReport, *, ax: Any = None) -> Figure:
     """Nullity correlation between partly missing columns."""
     from mlops_notebooks.eda.plots import plot_heatmap
 
-    return plot_heatmap(report.co_missing, title="co-missingness (φ of missing indicators)")
+    return plot_heatmap(report.co_missing, title="co-missingness (φ of missing indicators)", ax=ax)
 
 
-def plot_over_time(report: MissingValuesReport) -> Figure:
+def plot_over_time(report: MissingValuesReport, *, ax: Any = None) -> Figure:
     """Share missing per period, one line per column that is ever missing."""
-    figure = _new(8, 4)
-    axis = figure.subplots()
+    figure, axis = _axes(ax, 8, 4)
     frame = report.over_time
     if frame is not None:
         periods = frame.get_column("period").to_numpy()

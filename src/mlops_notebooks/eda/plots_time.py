@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mlops_notebooks._protocol import refuse_axes
 from mlops_notebooks.errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -16,7 +17,6 @@ if TYPE_CHECKING:
 
 __all__ = ["plot"]
 
-UNKNOWN_KIND = "unknown time series plot {kind!r}; choose one of {valid}"
 NOTHING_TO_DRAW = "no {what} to draw: {reason}"
 
 
@@ -27,8 +27,15 @@ def _new(rows: int, height: float = 2.6) -> tuple[Figure, list[Axes]]:
     return figure, list(figure.subplots(rows, 1, squeeze=False).ravel())
 
 
-def _series(report: TimeSeriesReport) -> Figure:
-    figure, (axis,) = _new(1, 3.5)
+def _one(ax: Any) -> tuple[Figure, Axes]:
+    from mlops_notebooks._render import figure_of, new_axes
+
+    axis = new_axes(ax, (10, 3.5))
+    return figure_of(axis), axis
+
+
+def _series(report: TimeSeriesReport, ax: Any) -> Figure:
+    figure, axis = _one(ax)
     frame = report.series
     period = frame.get_column("period").to_numpy()
     mean = frame.get_column("rolling_mean").to_numpy()
@@ -44,7 +51,8 @@ def _series(report: TimeSeriesReport) -> Figure:
     return figure
 
 
-def _decomposition(report: TimeSeriesReport) -> Figure:
+def _decomposition(report: TimeSeriesReport, ax: Any) -> Figure:
+    refuse_axes(ax, "decomposition")
     if report.decomposition is None:
         raise InvalidInputError(
             NOTHING_TO_DRAW.format(
@@ -60,7 +68,8 @@ def _decomposition(report: TimeSeriesReport) -> Figure:
     return figure
 
 
-def _autocorrelation(report: TimeSeriesReport) -> Figure:
+def _autocorrelation(report: TimeSeriesReport, ax: Any) -> Figure:
+    refuse_axes(ax, "autocorrelation")
     figure, axes = _new(2)
     for axis, values, name in ((axes[0], report.acf, "ACF"), (axes[1], report.pacf, "PACF")):
         lags = np.arange(values.size)
@@ -72,10 +81,10 @@ def _autocorrelation(report: TimeSeriesReport) -> Figure:
     return figure
 
 
-def _groups(report: TimeSeriesReport) -> Figure:
+def _groups(report: TimeSeriesReport, ax: Any) -> Figure:
     if report.groups is None:
         raise InvalidInputError(NOTHING_TO_DRAW.format(what="groups", reason="no group_column"))
-    figure, (axis,) = _new(1, 3.5)
+    figure, axis = _one(ax)
     for (group,), part in report.groups.group_by("group", maintain_order=True):
         axis.plot(
             part.get_column("period").to_numpy(),
@@ -96,8 +105,10 @@ _KINDS = {
 }
 
 
-def plot(report: TimeSeriesReport, kind: str) -> Figure:
+def plot(report: TimeSeriesReport, kind: str, *, ax: Any = None) -> Figure:
     """Draw ``kind`` (``series``, ``decomposition``, ``autocorrelation`` or ``groups``)."""
-    if kind not in _KINDS:
-        raise InvalidInputError(UNKNOWN_KIND.format(kind=kind, valid=list(_KINDS)))
-    return _KINDS[kind](report)
+    from mlops_notebooks._protocol import lookup
+
+    draw = lookup(_KINDS, kind, what="time series plot kind")
+    figure: Figure = draw(report, ax)
+    return figure

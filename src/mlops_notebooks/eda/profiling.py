@@ -13,13 +13,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from mlops_notebooks._frames import FrameLike, to_polars
 from mlops_notebooks._io import write_text_atomic
 from mlops_notebooks._kinds import ColumnKind, infer_kinds
+from mlops_notebooks._protocol import Result, check_kind, refuse_axes
 from mlops_notebooks.eda.association import CorrelationReport, compute_correlations
 from mlops_notebooks.eda.compute import count_duplicate_rows, normalize, summarize_columns
 from mlops_notebooks.eda.summaries import ColumnProfile
@@ -29,7 +30,7 @@ from mlops_notebooks.eda.warnings import (
     WarningThresholds,
     collect_warnings,
 )
-from mlops_notebooks.errors import InvalidInputError
+from mlops_notebooks.errors import InvalidInputError, UnknownNameError
 from mlops_notebooks.summaries.engines import Engine
 
 if TYPE_CHECKING:
@@ -42,13 +43,12 @@ TARGET_NEEDS_LOCAL = (
     "target is used by the correlations, which the {engine} engine does not compute; "
     "drop target or profile a sample in memory"
 )
-UNKNOWN_COLUMN = "column {column!r} is not in the profile; columns: {valid}"
 # Object columns are checked for mixed value types on up to this many non-null values.
 MIXED_TYPE_SAMPLE = 100_000
 
 
 @dataclass(frozen=True, eq=False)
-class DataProfile:
+class DataProfile(Result):
     """The profile of a data set, returned by :func:`profile`.
 
     Attributes
@@ -71,15 +71,17 @@ class DataProfile:
     thresholds: WarningThresholds = field(default_factory=WarningThresholds)
     correlations: CorrelationReport | None = None
 
+    plot_kinds: ClassVar[tuple[str, ...]] = ("columns",)
+    report_title: ClassVar[str] = "Data profile"
+
     def column(self, name: str) -> ColumnProfile:
-        """The profile of one column by name."""
+        """The profile of one column by name (:class:`UnknownNameError` lists the columns)."""
         for column in self.columns:
             if column.name == name:
                 return column
-        valid = [c.name for c in self.columns]
-        raise InvalidInputError(UNKNOWN_COLUMN.format(column=name, valid=valid))
+        raise UnknownNameError(name, tuple(c.name for c in self.columns), what="column")
 
-    def to_frame(self) -> pl.DataFrame:
+    def to_polars(self) -> pl.DataFrame:
         """One row per column with the headline statistics (missing, distinct, quantiles…)."""
         import polars as pl
 
@@ -108,15 +110,10 @@ class DataProfile:
             "correlations": None if self.correlations is None else self.correlations.to_dict(),
         }
 
-    def to_json(self, *, indent: int | None = None) -> str:
-        """:meth:`to_dict` as JSON (NaN and infinities written as ``null``)."""
-        from mlops_notebooks._render import dumps
-
-        return dumps(self.to_dict(), indent=indent)
-
-    def save_json(self, path: str | os.PathLike[str]) -> None:
-        """Write :meth:`to_json` to ``path`` atomically."""
-        write_text_atomic(path, self.to_json(indent=2))
+    def save_json(self, path: str | os.PathLike[str]) -> Path:
+        """Write :meth:`to_json` to ``path`` atomically and return the path."""
+        self.to_json(path)
+        return Path(path)
 
     def to_html(
         self, *, figures: bool = True, provenance: list[dict[str, Any]] | None = None
@@ -146,10 +143,18 @@ class DataProfile:
 
         return profile_fragment(self)
 
-    def plot(self, columns: list[str] | None = None) -> Figure:
-        """Small multiples of every profiled column (quantile box, or top-value bars)."""
+    def plot(
+        self, kind: str | None = None, *, ax: Any = None, columns: list[str] | None = None
+    ) -> Figure:
+        """Small multiples of every profiled column (quantile box, or top-value bars).
+
+        ``kind`` is ``"columns"`` (the only kind); the panels need their own figure, so ``ax``
+        must be ``None``.
+        """
         from mlops_notebooks.eda.plots import plot_profile
 
+        kind = check_kind(kind, self.plot_kinds, what="profile plot kind")
+        refuse_axes(ax, kind)
         return plot_profile(self, columns)
 
 
@@ -221,10 +226,16 @@ def profile(
     if resolved != "local":
         if target is not None:
             raise InvalidInputError(TARGET_NEEDS_LOCAL.format(engine=resolved))
-        from mlops_notebooks.eda._scale import profile_at_scale
+        from mlops_notebooks.eda.scale import profile_at_scale
 
-        return profile_at_scale(
-            data, resolved, thresholds=thresholds or WarningThresholds(), progress=progress
+        chosen = thresholds or WarningThresholds()
+        parts = profile_at_scale(data, resolved, thresholds=chosen, progress=progress)
+        return DataProfile(
+            overview=parts[0],
+            columns=parts[1],
+            warnings=parts[2],
+            thresholds=chosen,
+            correlations=None,
         )
     mixed = _mixed_type_columns(data)
     original = to_polars(data)

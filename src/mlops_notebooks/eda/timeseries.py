@@ -13,11 +13,13 @@ from __future__ import annotations
 import json
 import warnings
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 
 from mlops_notebooks._frames import FrameLike, to_polars
+from mlops_notebooks._frequency import parse_frequency
+from mlops_notebooks._protocol import Result, check_kind
 from mlops_notebooks.errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -63,7 +65,7 @@ class AdfResult:
 
 
 @dataclass(frozen=True, eq=False)
-class TimeSeriesReport:
+class TimeSeriesReport(Result):
     """Result of :func:`time_series`.
 
     Attributes
@@ -103,7 +105,10 @@ class TimeSeriesReport:
     adf: AdfResult | None
     groups: pl.DataFrame | None = None
 
-    def to_frame(self) -> pl.DataFrame:
+    plot_kinds: ClassVar[tuple[str, ...]] = ("series", "decomposition", "autocorrelation", "groups")
+    report_title: ClassVar[str] = "Time series"
+
+    def to_polars(self) -> pl.DataFrame:
         """The regular series with rolling statistics."""
         return self.series
 
@@ -135,16 +140,10 @@ class TimeSeriesReport:
             "adf": None if self.adf is None else vars(self.adf),
         }
 
-    def to_json(self, **kwargs: Any) -> str:
-        """:meth:`to_dict` as JSON."""
-        from mlops_notebooks._render import dumps
-
-        return dumps(self.to_dict(), **kwargs)
-
-    def _repr_html_(self) -> str:
+    def _html_body(self) -> str:
         import polars as pl
 
-        from mlops_notebooks._render import format_number, fragment, frame_to_html
+        from mlops_notebooks._render import format_number, frame_to_html
 
         items = self.summary().items()
         table = pl.DataFrame(
@@ -155,15 +154,23 @@ class TimeSeriesReport:
                 ],
             }
         )
-        return fragment(frame_to_html(table, max_rows=100, caption="Time series"))
+        return frame_to_html(table, max_rows=100, caption="Time series")
 
     def plot(
-        self, kind: Literal["series", "decomposition", "autocorrelation", "groups"] = "series"
+        self,
+        kind: str | None = None,
+        *,
+        ax: Any = None,
     ) -> Figure:
-        """Draw the series with its rolling band, the STL components, ACF/PACF, or the groups."""
+        """Draw the series with its rolling band, the STL components, ACF/PACF, or the groups.
+
+        ``kind`` defaults to ``"series"``; ``series`` and ``groups`` draw into ``ax`` when given,
+        the others need their own figure.
+        """
         from mlops_notebooks.eda import plots_time
 
-        return plots_time.plot(self, kind)
+        kind = check_kind(kind, self.plot_kinds, what="time series plot kind")
+        return plots_time.plot(self, str(kind), ax=ax)
 
 
 def time_series(
@@ -211,9 +218,13 @@ def time_series(
     InvalidInputError
         If a column is missing, the time column is not temporal or empty, or the value
         column is not numeric.
+    FrequencyError
+        If ``frequency`` is not a time step such as ``"1d"``.
     """
     import polars as pl
 
+    step = parse_frequency(frequency)
+    frequency = step.text
     frame = to_polars(data)
     _validate(frame, time_column, value_column, group_column)
     value = (
@@ -235,7 +246,7 @@ def time_series(
         .fill_null(strategy="forward")
         .to_numpy()
     )
-    period = seasonal_period or _default_period(frequency)
+    period = seasonal_period or DEFAULT_PERIODS.get(step.unit, 7)
     decomposition, trend, seasonal = _stl(series.get_column("period"), filled, period)
     acf, pacf = _autocorrelation(filled, lags)
     return TimeSeriesReport(
@@ -297,11 +308,6 @@ def _regular(frame: pl.DataFrame, time_column: str, frequency: str, value: pl.Ex
     grid = grid.with_columns(pl.col("period").cast(periods.dtype))
     joined = grid.join(per_period, on="period", how="full", coalesce=True).sort("period")
     return joined.with_columns(pl.col("rows").fill_null(0))
-
-
-def _default_period(frequency: str) -> int:
-    unit = frequency.lstrip("0123456789")
-    return DEFAULT_PERIODS.get(unit, 7)
 
 
 def _stl(

@@ -8,6 +8,7 @@
 For problem segments see :mod:`mlops_notebooks.segments`.
 """
 
+from .assessment import ModelAssessment, assess_model
 from .bias import BIAS_METRICS, BiasMetric, assess_bias, register_bias_metric
 from .calibration import CalibrationCurve
 from .errors_analysis import ROW_SCORES, ErrorAnalysis, analyze_errors
@@ -25,8 +26,10 @@ __all__ = [
     "ErrorAnalysis",
     "EvaluationReport",
     "Metric",
+    "ModelAssessment",
     "analyze_errors",
     "assess_bias",
+    "assess_model",
     "evaluate",
     "register_bias_metric",
     "register_metric",

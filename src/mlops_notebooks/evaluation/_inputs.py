@@ -234,8 +234,9 @@ def _classification(
                 UNKNOWN_PREDICTED_LABELS.format(labels=unknown[:10], name=y_name)
             )
         y_pred = _encode(p_series, classes)
+    elif proba is None:
+        raise InvalidInputError("pass prediction= or probabilities=")
     else:
-        assert proba is not None
         p_name = "argmax(probabilities)"
         y_pred = proba.argmax(axis=1).astype(np.int64)
     return ModelOutputs(

@@ -7,20 +7,31 @@ the best group and flags gaps over a threshold.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal
 
 import numpy as np
 import polars as pl
 
+from mlops_notebooks._deprecation import renamed, warn_renamed
 from mlops_notebooks._frames import FrameLike, to_polars
-from mlops_notebooks.errors import InvalidInputError, require
+from mlops_notebooks.errors import InvalidInputError, UnknownNameError, require
 
 from ._inputs import ModelOutputs, column_values, prepare_outputs
+from .metrics import METRICS, Metric, register_metric
 from .results import BiasReport
 
-__all__ = ["BIAS_METRICS", "BiasMetric", "BiasReport", "assess_bias", "register_bias_metric"]
+__all__ = [
+    "BIAS_DEFAULTS",
+    "BIAS_METRICS",
+    "BiasMetric",
+    "BiasReport",
+    "assess_bias",
+    "register_bias_metric",
+]
 
 GROUP_MISSING = (
     "group column {name!r} has {count} missing values; fill them with an explicit level "
@@ -30,64 +41,40 @@ NO_GROUPS = "pass at least one group column in groups="
 INTERSECTION_SEPARATOR = " × "
 
 
-@dataclass(frozen=True)
-class BiasMetric:
-    """A metric ``function(y_true, y_pred, sample_weight=None) -> float``.
-
-    Classification metrics see class codes (positive class = 1) and must accept
-    ``sample_weight``: rows are compressed into weighted cells before fairlearn sees them.
-    """
-
-    name: str
-    tasks: frozenset[str]
-    function: Callable[..., float]
-    higher_is_better: bool = True
-    vectorized: Callable[..., np.ndarray] | None = None
-    """Optional ``f(weights (B, n_cells), y_true, y_pred, group_codes, n_groups) -> (B, n_groups)``
-    computing the metric for many bootstrap resamples at once; tests check it equals
-    ``function`` through MetricFrame. Without it each resample is a MetricFrame."""
+BIAS_METRICS = METRICS
+"""Deprecated alias: bias metrics are the metrics of :data:`~.metrics.METRICS`."""
+#: Metrics ``assess_bias`` reports when none are named (those that apply to the task).
+BIAS_DEFAULTS = (
+    "accuracy",
+    "selection_rate",
+    "true_positive_rate",
+    "false_positive_rate",
+    "mae",
+    "rmse",
+)
 
 
-BIAS_METRICS: dict[str, BiasMetric] = {}
+def BiasMetric(
+    name: str,
+    tasks: frozenset[str],
+    function: Callable[..., float],
+    higher_is_better: bool = True,
+    vectorized: Callable[..., np.ndarray] | None = None,
+) -> Metric:
+    """Deprecated: build a :class:`~.metrics.Metric` (one registry serves every analysis)."""
+    warnings.warn(
+        "BiasMetric is deprecated and will be removed in the next release; register a "
+        "Metric with register_metric",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return Metric(name, tasks, function, greater_is_better=higher_is_better, headline=False)
 
 
-def register_bias_metric(metric: BiasMetric) -> BiasMetric:
-    """Add ``metric`` to :data:`BIAS_METRICS` and return it."""
-    BIAS_METRICS[metric.name] = metric
-    return metric
-
-
-def _register_defaults() -> None:
-    from sklearn import metrics as skm
-
-    classification = frozenset({"binary", "multiclass"})
-    binary = frozenset({"binary"})
-    regression = frozenset({"regression"})
-
-    def rate(name: str) -> Callable[..., float]:
-        from fairlearn import metrics as fm
-
-        function = getattr(fm, name)
-
-        def compute(
-            y_true: np.ndarray, y_pred: np.ndarray, sample_weight: np.ndarray | None = None
-        ) -> float:
-            return float(function(y_true, y_pred, pos_label=1, sample_weight=sample_weight))
-
-        return compute
-
-    for metric in (
-        BiasMetric("accuracy", classification, skm.accuracy_score),
-        BiasMetric("selection_rate", binary, rate("selection_rate")),
-        BiasMetric("true_positive_rate", binary, rate("true_positive_rate")),
-        BiasMetric("false_positive_rate", binary, rate("false_positive_rate"), False),
-        BiasMetric("mae", regression, skm.mean_absolute_error, False),
-        BiasMetric("rmse", regression, skm.root_mean_squared_error, False),
-    ):
-        register_bias_metric(metric)
-
-
-_register_defaults()
+def register_bias_metric(metric: Metric) -> Metric:
+    """Deprecated: :func:`~.metrics.register_metric` serves ``assess_bias`` too."""
+    warn_renamed("register_bias_metric", "register_bias_metric", "register_metric")
+    return register_metric(metric)
 
 
 def _group_sums(
@@ -116,8 +103,6 @@ _VECTORIZED = {
     "true_positive_rate": _rate(lambda t, p: (t == 1) & (p == 1), lambda t, p: t == 1),
     "false_positive_rate": _rate(lambda t, p: (t == 0) & (p == 1), lambda t, p: t == 0),
 }
-for _name, _function in _VECTORIZED.items():
-    BIAS_METRICS[_name] = replace(BIAS_METRICS[_name], vectorized=_function)
 
 
 def _group_columns(
@@ -145,6 +130,7 @@ def _group_columns(
     return columns
 
 
+@renamed(random_seed="seed")
 def assess_bias(
     data: FrameLike | None = None,
     *,
@@ -159,7 +145,7 @@ def assess_bias(
     min_group_size: int = 100,
     n_bootstrap: int = 100,
     confidence: float = 0.95,
-    random_seed: int | None = 0,
+    seed: int | None = 0,
 ) -> BiasReport:
     """Compare metrics across groups with fairlearn's ``MetricFrame``.
 
@@ -183,7 +169,8 @@ def assess_bias(
     n_bootstrap : int, default 100
         fairlearn bootstrap resamples for the intervals (0 disables them).
     confidence : float, default 0.95
-    random_seed : int or None, default 0
+    seed : int or None, default 0
+        Seed of the bootstrap (``random_seed`` is its deprecated old name).
 
     Returns
     -------
@@ -209,7 +196,7 @@ def assess_bias(
             {n: group_columns[n] for n in names},
             n_bootstrap,
             confidence,
-            random_seed,
+            seed,
             (threshold, min_group_size),
         )
         tables.append(table)
@@ -224,15 +211,20 @@ def assess_bias(
     )
 
 
-def _bias_metrics(outputs: ModelOutputs, names: Sequence[str] | None) -> list[BiasMetric]:
-    applicable = {m.name: m for m in BIAS_METRICS.values() if outputs.task in m.tasks}
+def _bias_metrics(outputs: ModelOutputs, names: Sequence[str] | None) -> list[Metric]:
+    """Metrics of the registry that apply per group: label metrics of the task."""
+    applicable = {
+        m.name: m for m in METRICS.values() if outputs.task in m.tasks and not m.needs_probabilities
+    }
     if names is None:
-        return list(applicable.values())
+        return [applicable[n] for n in BIAS_DEFAULTS if n in applicable]
     unknown = [n for n in names if n not in applicable]
     if unknown:
-        raise InvalidInputError(
-            f"unknown bias metric {unknown[0]!r} for task {outputs.task}; "
-            f"valid: {sorted(applicable)}"
+        raise UnknownNameError(
+            unknown[0],
+            tuple(sorted(applicable)),
+            message=f"unknown bias metric {unknown[0]!r} for task {outputs.task}; "
+            f"valid: {sorted(applicable)}",
         )
     return [applicable[n] for n in names]
 
@@ -245,6 +237,7 @@ class _Compressed:
     y_pred: np.ndarray
     sensitive: dict[str, np.ndarray]
     weight: np.ndarray
+    n_classes: int = 0
 
 
 def _compress(outputs: ModelOutputs, sensitive: dict[str, np.ndarray]) -> _Compressed:
@@ -258,6 +251,7 @@ def _compress(outputs: ModelOutputs, sensitive: dict[str, np.ndarray]) -> _Compr
         y_pred=cells["y_pred"].to_numpy(),
         sensitive={name: cells[f"g{i}"].to_numpy() for i, name in enumerate(sensitive)},
         weight=cells["len"].to_numpy().astype(np.float64),
+        n_classes=len(outputs.classes),
     )
 
 
@@ -265,22 +259,41 @@ def _weighted_count(y_true: np.ndarray, y_pred: np.ndarray, sample_weight: np.nd
     return float(np.sum(sample_weight))
 
 
-def _metric_frame(metrics: list[BiasMetric], data: _Compressed, weight: np.ndarray) -> Any:
+def _metric_frame(metrics: list[Metric], data: _Compressed, weight: np.ndarray) -> Any:
+    """fairlearn's MetricFrame on the cells, the counts as sample weights.
+
+    A metric whose function takes no ``sample_weight`` is evaluated on the rows themselves
+    (cells repeated by their counts): slower, the same values.
+    """
     from fairlearn.metrics import MetricFrame
 
-    functions = {m.name: m.function for m in metrics} | {"n_rows": _weighted_count}
     keep = weight > 0
+    functions: dict[str, Callable[..., float]] = {
+        m.name: partial(m.__call__, n_classes=data.n_classes) for m in metrics
+    }
+    y_true, y_pred = data.y_true[keep], data.y_pred[keep]
+    sensitive = {k: v[keep] for k, v in data.sensitive.items()}
+    if all(m.weighted for m in metrics):
+        return MetricFrame(
+            metrics=functions | {"n_rows": _weighted_count},
+            y_true=y_true,
+            y_pred=y_pred,
+            sensitive_features=sensitive,
+            sample_params={
+                name: {"sample_weight": weight[keep]} for name in [*functions, "n_rows"]
+            },
+        )
+    repeats = weight[keep].astype(np.int64)
     return MetricFrame(
-        metrics=functions,
-        y_true=data.y_true[keep],
-        y_pred=data.y_pred[keep],
-        sensitive_features={k: v[keep] for k, v in data.sensitive.items()},
-        sample_params={name: {"sample_weight": weight[keep]} for name in functions},
+        metrics=functions | {"n_rows": lambda y_true, y_pred: float(len(y_true))},
+        y_true=np.repeat(y_true, repeats),
+        y_pred=np.repeat(y_pred, repeats),
+        sensitive_features={k: np.repeat(v, repeats) for k, v in sensitive.items()},
     )
 
 
 def _bootstrap_by_group(
-    metrics: list[BiasMetric],
+    metrics: list[Metric],
     data: _Compressed,
     index: Any,
     n_bootstrap: int,
@@ -293,7 +306,7 @@ def _bootstrap_by_group(
     rng = np.random.default_rng(random_seed)
     n_rows = int(data.weight.sum())
     draws = rng.multinomial(n_rows, data.weight / n_rows, size=n_bootstrap).astype(np.float64)
-    if all(m.vectorized is not None for m in metrics):
+    if all(m.name in _VECTORIZED for m in metrics):
         stacked = _vectorized_draws(metrics, data, index, draws)
     else:
         stacked = _metric_frame_draws(metrics, data, index, draws)
@@ -311,12 +324,12 @@ def _group_codes(data: _Compressed, index: Any) -> np.ndarray:
 
 
 def _vectorized_draws(
-    metrics: list[BiasMetric], data: _Compressed, index: Any, draws: np.ndarray
+    metrics: list[Metric], data: _Compressed, index: Any, draws: np.ndarray
 ) -> np.ndarray:
     codes = _group_codes(data, index)
     present = codes >= 0  # cells of intersections dropped as empty never occur; be safe
     columns = [
-        m.vectorized(  # type: ignore[misc]
+        _VECTORIZED[m.name](
             draws[:, present],
             data.y_true[present],
             data.y_pred[present],
@@ -329,7 +342,7 @@ def _vectorized_draws(
 
 
 def _metric_frame_draws(
-    metrics: list[BiasMetric], data: _Compressed, index: Any, draws: np.ndarray
+    metrics: list[Metric], data: _Compressed, index: Any, draws: np.ndarray
 ) -> np.ndarray:
     import warnings
 
@@ -345,7 +358,7 @@ def _metric_frame_draws(
 
 def _one_grouping(
     outputs: ModelOutputs,
-    metrics: list[BiasMetric],
+    metrics: list[Metric],
     sensitive: dict[str, np.ndarray],
     n_bootstrap: int,
     confidence: float,
@@ -375,7 +388,7 @@ def _one_grouping(
     for position, metric in enumerate(metrics):
         values = by_group[metric.name].to_numpy(dtype=np.float64)
         candidates = values[large] if large.any() else values
-        best = np.nanmax(candidates) if metric.higher_is_better else np.nanmin(candidates)
+        best = np.nanmax(candidates) if metric.greater_is_better else np.nanmin(candidates)
         larger = np.maximum(np.abs(values), abs(best))
         ratio = np.divide(
             np.minimum(np.abs(values), abs(best)),
@@ -409,7 +422,7 @@ def _one_grouping(
 def _summary(
     outputs: ModelOutputs,
     frame: Any,
-    metrics: list[BiasMetric],
+    metrics: list[Metric],
     data: _Compressed,
     grouping: str,
 ) -> pl.DataFrame:

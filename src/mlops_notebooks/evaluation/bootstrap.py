@@ -290,10 +290,14 @@ def bootstrap_intervals(
     *,
     n_resamples: int = 1000,
     confidence: float = 0.95,
-    random_seed: int | None = 0,
+    seed: int | None = 0,
     resolution: int = DEFAULT_RESOLUTION,
 ) -> dict[str, tuple[float, float]]:
-    """Percentile bootstrap intervals for every metric in ``point_estimates`` that has one.
+    """Percentile bootstrap intervals for every metric in ``point_estimates``.
+
+    Metrics with a vectorized statistic in :data:`BOOTSTRAP_STATISTICS` are resampled all at
+    once on compressed cells; any other registered metric (a user's own, ``roc_auc_ovr``) is
+    computed on each of ``n_resamples`` row resamples, which costs ``n_resamples`` calls.
 
     Parameters
     ----------
@@ -302,7 +306,7 @@ def bootstrap_intervals(
         Exact values (from scikit-learn); intervals are shifted to remove binning bias.
     n_resamples : int, default 1000
     confidence : float, default 0.95
-    random_seed : int or None, default 0
+    seed : int or None, default 0
     resolution : int, default 4096
         Score bins before the data are compressed; see the module docstring.
 
@@ -310,13 +314,33 @@ def bootstrap_intervals(
     -------
     dict of str to (low, high)
     """
+    if n_resamples <= 0:
+        return {}
     names = [name for name in point_estimates if name in BOOTSTRAP_STATISTICS]
-    if not names or n_resamples <= 0:
+    others = [name for name in point_estimates if name not in BOOTSTRAP_STATISTICS]
+    intervals = _vectorized_intervals(
+        outputs, point_estimates, names, n_resamples, confidence, seed, resolution
+    )
+    if others:
+        intervals |= _resampled_intervals(outputs, others, n_resamples, confidence, seed)
+    return intervals
+
+
+def _vectorized_intervals(
+    outputs: ModelOutputs,
+    point_estimates: dict[str, float],
+    names: list[str],
+    n_resamples: int,
+    confidence: float,
+    seed: int | None,
+    resolution: int,
+) -> dict[str, tuple[float, float]]:
+    if not names:
         return {}
     cells = build_cells(outputs, resolution)
     full = cells.count[None, :]
     draws: dict[str, list[np.ndarray]] = {name: [] for name in names}
-    for counts in resample_counts(cells, n_resamples, np.random.default_rng(random_seed)):
+    for counts in resample_counts(cells, n_resamples, np.random.default_rng(seed)):
         for name in names:
             draws[name].append(BOOTSTRAP_STATISTICS[name](cells, counts))
     tail = (1.0 - confidence) / 2.0
@@ -326,4 +350,33 @@ def bootstrap_intervals(
         shift = point_estimates[name] - float(BOOTSTRAP_STATISTICS[name](cells, full)[0])
         low, high = np.nanquantile(values, [tail, 1.0 - tail]) + shift
         intervals[name] = (float(low), float(high))
+    return intervals
+
+
+def _resampled_intervals(
+    outputs: ModelOutputs, names: list[str], n_resamples: int, confidence: float, seed: int | None
+) -> dict[str, tuple[float, float]]:
+    """Percentile intervals from row resamples, for metrics without a vectorized statistic."""
+    import warnings
+
+    from .metrics import METRICS
+
+    metrics = [METRICS[name] for name in names]
+    rng = np.random.default_rng(seed)
+    values = np.full((len(metrics), n_resamples), np.nan)
+    with warnings.catch_warnings():  # a resample may miss a class: that draw is NaN, not noise
+        warnings.simplefilter("ignore")
+        for b in range(n_resamples):
+            rows = rng.integers(0, outputs.n_rows, outputs.n_rows)
+            for i, metric in enumerate(metrics):
+                try:
+                    values[i, b] = metric.score(outputs, rows)
+                except ValueError:
+                    continue
+    tail = (1.0 - confidence) / 2.0
+    intervals = {}
+    for name, draws in zip(names, values, strict=True):
+        if np.isfinite(draws).any():
+            low, high = np.nanquantile(draws, [tail, 1.0 - tail])
+            intervals[name] = (float(low), float(high))
     return intervals

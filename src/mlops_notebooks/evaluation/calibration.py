@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import polars as pl
 
+from mlops_notebooks._protocol import Result, check_kind
 from mlops_notebooks.errors import InvalidInputError
 
 from ._inputs import ModelOutputs
@@ -16,11 +17,12 @@ __all__ = ["CalibrationCurve", "calibration_curve", "threshold_sweep"]
 
 CalibrationStrategy = Literal["uniform", "quantile"]
 BAD_BINS = "calibration needs n_bins >= 2, got {n_bins}"
+NEEDS_PROBABILITIES = "{what} needs predicted probabilities: pass probabilities="
 BAD_STRATEGY = "strategy must be 'uniform' or 'quantile', not {strategy!r}"
 
 
 @dataclass(frozen=True, eq=False)
-class CalibrationCurve:
+class CalibrationCurve(Result):
     """Observed frequency against mean predicted probability per probability bin.
 
     For a binary task the probability is the positive class's; for a multi-class task it is the
@@ -43,10 +45,24 @@ class CalibrationCurve:
     maximum_calibration_error: float
     strategy: str
 
-    def to_frame(self) -> pl.DataFrame:
+    plot_kinds: ClassVar[tuple[str, ...]] = ("reliability",)
+    report_title: ClassVar[str] = "Calibration"
+
+    def to_polars(self) -> pl.DataFrame:
+        """The non-empty probability bins."""
         return self.bins
 
+    def plot(self, kind: str | None = None, *, ax: Any = None) -> Any:
+        """Reliability diagram: observed frequency against mean predicted probability."""
+        from mlops_notebooks._render import figure_of
+
+        from .plots import plot_calibration
+
+        check_kind(kind, self.plot_kinds, what="calibration plot kind")
+        return figure_of(plot_calibration(self, ax))
+
     def to_dict(self) -> dict[str, Any]:
+        """The bins and the calibration errors as plain values."""
         return {
             "expected_calibration_error": self.expected_calibration_error,
             "maximum_calibration_error": self.maximum_calibration_error,
@@ -56,7 +72,8 @@ class CalibrationCurve:
 
 
 def _calibration_inputs(outputs: ModelOutputs) -> tuple[np.ndarray, np.ndarray]:
-    assert outputs.probabilities is not None
+    if outputs.probabilities is None:
+        raise InvalidInputError(NEEDS_PROBABILITIES.format(what="a calibration curve"))
     if outputs.task == "binary":
         return (outputs.y_true == 1).astype(np.float64), outputs.probabilities[:, 1]
     confidence = outputs.probabilities.max(axis=1)
@@ -134,7 +151,8 @@ def threshold_sweep(outputs: ModelOutputs, thresholds: np.ndarray | None = None)
         accuracy``; precision is 0 where nothing is predicted positive (scikit-learn's
         ``zero_division=0``).
     """
-    assert outputs.probabilities is not None and outputs.task == "binary"
+    if outputs.probabilities is None or outputs.task != "binary":
+        raise InvalidInputError(NEEDS_PROBABILITIES.format(what="a binary threshold sweep"))
     grid = np.linspace(0.0, 1.0, 101) if thresholds is None else np.asarray(thresholds, float)
     score = outputs.probabilities[:, 1]
     positive = outputs.y_true == 1

@@ -7,74 +7,28 @@ Per-row scores come from :data:`ROW_SCORES`, a registry shared with
 from __future__ import annotations
 
 import html
-import os
-from collections.abc import Callable, Sequence
+import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import polars as pl
 
+from mlops_notebooks._deprecation import renamed
 from mlops_notebooks._frames import FrameLike, to_polars
-from mlops_notebooks._io import write_text_atomic
+from mlops_notebooks._protocol import Result, check_kind, lookup
 from mlops_notebooks._render import fragment, frame_to_html, new_axes, section
 from mlops_notebooks.errors import InvalidInputError
 
-from ._inputs import ModelOutputs, ProbabilitySpec, prepare_outputs
+from ._inputs import ProbabilitySpec, prepare_outputs
+from .row_scores import ROW_SCORES, default_row_score, probability_columns, row_score
 
 __all__ = ["ROW_SCORES", "ErrorAnalysis", "analyze_errors", "default_row_score", "row_score"]
 
-UNKNOWN_SCORE = "row score {name!r} does not apply to task {task}; valid: {valid}"
-
-
-def _misclassified(outputs: ModelOutputs) -> np.ndarray:
-    return (outputs.y_true != outputs.y_pred).astype(np.float64)
-
-
-def _log_loss(outputs: ModelOutputs) -> np.ndarray:
-    assert outputs.probabilities is not None
-    p_true = outputs.probabilities[np.arange(outputs.n_rows), outputs.y_true]
-    eps = np.finfo(np.float64).eps
-    return -np.log(np.clip(p_true, eps, 1 - eps))
-
-
-def _absolute_error(outputs: ModelOutputs) -> np.ndarray:
-    return np.abs(outputs.y_pred - outputs.y_true)
-
-
-def _squared_error(outputs: ModelOutputs) -> np.ndarray:
-    return (outputs.y_pred - outputs.y_true) ** 2
-
-
-ROW_SCORES: dict[str, tuple[frozenset[str], bool, Callable[[ModelOutputs], np.ndarray]]] = {
-    "misclassified": (frozenset({"binary", "multiclass"}), False, _misclassified),
-    "log_loss": (frozenset({"binary", "multiclass"}), True, _log_loss),
-    "absolute_error": (frozenset({"regression"}), False, _absolute_error),
-    "squared_error": (frozenset({"regression"}), False, _squared_error),
-}
-"""name -> (tasks, needs probabilities, function(outputs) -> per-row score, higher is worse)."""
-
-
-def default_row_score(outputs: ModelOutputs) -> str:
-    """``misclassified`` for classification, ``absolute_error`` for regression."""
-    return "absolute_error" if outputs.task == "regression" else "misclassified"
-
-
-def row_score(outputs: ModelOutputs, name: str | None = None) -> tuple[str, np.ndarray]:
-    """Return ``(name, per-row score)``; see :data:`ROW_SCORES`."""
-    name = name or default_row_score(outputs)
-    valid = [
-        key
-        for key, (tasks, needs_probabilities, _) in ROW_SCORES.items()
-        if outputs.task in tasks and (outputs.probabilities is not None or not needs_probabilities)
-    ]
-    if name not in valid:
-        raise InvalidInputError(UNKNOWN_SCORE.format(name=name, task=outputs.task, valid=valid))
-    return name, ROW_SCORES[name][2](outputs)
-
 
 @dataclass(frozen=True, eq=False)
-class ErrorAnalysis:
+class ErrorAnalysis(Result):
     """Where the errors are.
 
     Attributes
@@ -82,7 +36,7 @@ class ErrorAnalysis:
     rows : polars.DataFrame
         The features, target, prediction, ``residual`` (regression) and ``error`` per row.
     largest : polars.DataFrame
-        The ``top_n`` rows with the largest ``error``.
+        The ``top_k`` rows with the largest ``error``.
     by_feature : polars.DataFrame
         ``feature, level, n_rows, share, mean_error, lift`` (+ ``mean_residual`` for
         regression) per feature bin or category; lift = mean error / overall mean error.
@@ -97,10 +51,15 @@ class ErrorAnalysis:
     score: str
     overall_error: float
 
-    def to_frame(self) -> pl.DataFrame:
+    plot_kinds: ClassVar[tuple[str, ...]] = ("by_feature",)
+    report_title: ClassVar[str] = "Error analysis"
+
+    def to_polars(self) -> pl.DataFrame:
+        """Mean error per feature bin or category (see ``by_feature``)."""
         return self.by_feature
 
     def to_dict(self) -> dict[str, Any]:
+        """Everything but the per-row table, as plain JSON-compatible values."""
         return {
             "score": self.score,
             "overall_error": self.overall_error,
@@ -108,20 +67,30 @@ class ErrorAnalysis:
             "by_feature": self.by_feature.to_dicts(),
         }
 
-    def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
-        from mlops_notebooks._render import dumps
+    def plot(self, kind: str | None = None, *, ax: Any = None, feature: str | None = None) -> Any:
+        """Mean error per bin/category of ``feature`` against the overall mean error.
 
-        text = dumps(self.to_dict())
-        if path is not None:
-            write_text_atomic(path, text)
-        return text
-
-    def plot(self, feature: str, ax: Any = None) -> Any:
-        """Mean error per bin/category of ``feature`` against the overall mean error."""
+        ``kind`` is ``"by_feature"`` (the only kind); ``feature`` defaults to the feature with
+        the largest lift.
+        """
+        features = tuple(self.by_feature["feature"].unique(maintain_order=True))
+        if kind in features and feature is None:  # the old signature: plot(feature)
+            warnings.warn(
+                "ErrorAnalysis.plot(feature) is deprecated and will be removed in the next "
+                "release; use plot(feature=...)",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            kind, feature = None, kind
+        check_kind(kind, self.plot_kinds, what="error analysis plot kind")
+        if feature is None:
+            if not features:
+                raise InvalidInputError("no feature to draw: the error analysis has no feature")
+            worst = self.by_feature.sort("lift", descending=True, nulls_last=True)
+            feature = str(worst["feature"][0])
+        lookup(dict.fromkeys(features), feature, what="feature")
         ax = new_axes(ax, (6, 4))
         rows = self.by_feature.filter(pl.col("feature") == feature)
-        if rows.height == 0:
-            raise InvalidInputError(f"feature {feature!r} is not in this error analysis")
         positions = np.arange(rows.height)
         ax.barh(positions, rows["mean_error"].to_numpy(), color="#4c72b0")
         ax.set_yticks(positions, rows["level"].to_list())
@@ -151,6 +120,7 @@ class ErrorAnalysis:
         return fragment(self._sections(3))
 
 
+@renamed(top_n="top_k")
 def analyze_errors(
     data: FrameLike,
     *,
@@ -161,7 +131,7 @@ def analyze_errors(
     score: str | None = None,
     task: Literal["auto", "binary", "multiclass", "regression"] = "auto",
     n_bins: int = 10,
-    top_n: int = 20,
+    top_k: int = 20,
 ) -> ErrorAnalysis:
     """Per-row errors with the features, the largest errors, and errors by feature bins.
 
@@ -176,14 +146,14 @@ def analyze_errors(
         A name from :data:`ROW_SCORES`; default misclassified / absolute_error.
     n_bins : int, default 10
         Quantile bins per numeric feature.
-    top_n : int, default 20
+    top_k : int, default 20
+        Rows kept in ``largest`` (``top_n`` is its deprecated old name).
 
     Returns
     -------
     ErrorAnalysis
     """
-    from mlops_notebooks.segments.encoding import encode_feature
-    from mlops_notebooks.segments.search import usable_features
+    from mlops_notebooks.segments.encoding import encode_feature, usable_features
 
     frame = to_polars(data, name="data")
     outputs = prepare_outputs(
@@ -191,7 +161,7 @@ def analyze_errors(
     )
     score_name, error = row_score(outputs, score)
     used = [c for c in (target, prediction) if isinstance(c, str)]
-    names = usable_features(frame, features, exclude=used + _probability_names(probabilities))
+    names = usable_features(frame, features, exclude=used + probability_columns(probabilities))
     extra: dict[str, Any] = {"error": error}
     if outputs.task == "regression":
         extra = {"residual": outputs.y_pred - outputs.y_true, "error": error}
@@ -206,21 +176,11 @@ def analyze_errors(
     by_feature = pl.concat(tables, how="vertical_relaxed") if tables else pl.DataFrame()
     return ErrorAnalysis(
         rows=rows,
-        largest=rows.sort("error", descending=True).head(top_n),
+        largest=rows.sort("error", descending=True).head(top_k),
         by_feature=by_feature,
         score=score_name,
         overall_error=overall,
     )
-
-
-def _probability_names(probabilities: ProbabilitySpec) -> list[str]:
-    if isinstance(probabilities, str):
-        return [probabilities]
-    if isinstance(probabilities, dict):
-        return [str(v) for v in probabilities.values()]
-    if isinstance(probabilities, list | tuple):
-        return [p for p in probabilities if isinstance(p, str)]
-    return []
 
 
 def _by_levels(

@@ -107,8 +107,7 @@ def _figures(report: EvaluationReport, level: int) -> str:
     if not shown:
         return ""
     images = "".join(
-        figure(figure_to_img_tag(report.plot(kind)), FIGURE_TITLES[kind])  # type: ignore[arg-type]
-        for kind in shown
+        figure(figure_to_img_tag(report.plot(kind)), FIGURE_TITLES[kind]) for kind in shown
     )
     return section("Plots", f"<div class='mlnb-cards'>{images}</div>", level=level)
 

@@ -8,6 +8,7 @@ from dataclasses import replace
 import numpy as np
 import polars as pl
 
+from mlops_notebooks._frequency import parse_frequency
 from mlops_notebooks.errors import InvalidInputError
 
 from ._inputs import ModelOutputs
@@ -17,7 +18,6 @@ __all__ = ["metrics_over_time"]
 
 NOT_A_TIME = "time column {name!r} must hold dates or datetimes (or ISO strings), not {dtype}"
 TIME_NULLS = "time column {name!r} has {count} missing values; drop those rows first"
-BAD_PERIOD = "every={every!r} is not a polars duration such as '1d', '1w' or '1mo'"
 
 
 def _as_datetime(series: pl.Series) -> pl.Series:
@@ -52,13 +52,13 @@ def _safe_value(metric: Metric, outputs: ModelOutputs) -> float | None:
     with warnings.catch_warnings():
         # A short period may lack a class that was predicted; the value is still defined.
         warnings.simplefilter("ignore", UserWarning)
-        return float(metric.function(outputs))
+        return metric.score(outputs)
 
 
 def metrics_over_time(
-    outputs: ModelOutputs, time: pl.Series, metrics: list[Metric], every: str = "1mo"
+    outputs: ModelOutputs, time: pl.Series, metrics: list[Metric], frequency: str = "1mo"
 ) -> pl.DataFrame:
-    """Compute ``metrics`` on each period of ``time`` truncated to ``every``.
+    """Compute ``metrics`` on each period of ``time`` truncated to ``frequency``.
 
     Parameters
     ----------
@@ -66,8 +66,8 @@ def metrics_over_time(
     time : polars.Series
         Same length as the outputs; dates, datetimes or ISO strings.
     metrics : list of Metric
-    every : str, default "1mo"
-        Period length as a polars duration string.
+    frequency : str, default "1mo"
+        Period length: ``"1d"``, ``"1w"``, ``"1mo"``; a bad value raises ``FrequencyError``.
 
     Returns
     -------
@@ -75,11 +75,8 @@ def metrics_over_time(
         ``period``, ``n_rows`` and one column per metric; null where a metric is undefined in
         a period (for example ROC AUC when a period holds a single class).
     """
-    moments = _as_datetime(time)
-    try:
-        periods = moments.dt.truncate(every)
-    except pl.exceptions.PolarsError as err:
-        raise InvalidInputError(BAD_PERIOD.format(every=every)) from err
+    step = parse_frequency(frequency)
+    periods = _as_datetime(time).dt.truncate(step.text)
     groups = (
         pl.DataFrame({"period": periods})
         .with_row_index("row")

@@ -8,6 +8,7 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
+from mlops_notebooks._deprecation import renamed
 from mlops_notebooks._frames import FrameLike, to_polars
 
 from ._inputs import ModelOutputs, ProbabilitySpec, column_values, prepare_outputs
@@ -22,6 +23,7 @@ __all__ = ["evaluate"]
 RESIDUAL_QUANTILES = (0.0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1.0)
 
 
+@renamed(every="frequency", random_seed="seed")
 def evaluate(
     data: FrameLike | None = None,
     *,
@@ -32,13 +34,13 @@ def evaluate(
     positive_label: Any = None,
     metrics: Sequence[str] | None = None,
     time_column: Any = None,
-    every: str = "1mo",
+    frequency: str = "1mo",
     n_bootstrap: int = 1000,
     confidence: float = 0.95,
     calibration_bins: int = 10,
     calibration_strategy: CalibrationStrategy = "uniform",
     bootstrap_resolution: int = DEFAULT_RESOLUTION,
-    random_seed: int | None = 0,
+    seed: int | None = 0,
 ) -> EvaluationReport:
     """Evaluate model outputs: metrics equal to scikit-learn's, with bootstrap intervals.
 
@@ -61,9 +63,9 @@ def evaluate(
     metrics : sequence of str, optional
         Names from :data:`mlops_notebooks.evaluation.METRICS`; default: all that apply.
     time_column : str or array-like, optional
-        When given, ``over_time`` holds the metrics per ``every`` period.
-    every : str, default "1mo"
-        Polars duration string: "1d", "1w", "1mo", …
+        When given, ``over_time`` holds the metrics per ``frequency`` period.
+    frequency : str, default "1mo"
+        Period length: "1d", "1w", "1mo", … (``every`` is its deprecated old name).
     n_bootstrap : int, default 1000
         Bootstrap resamples for the intervals (0 disables them).
     confidence : float, default 0.95
@@ -72,7 +74,8 @@ def evaluate(
     bootstrap_resolution : int, default 4096
         Score bins used to compress the data before resampling (see
         :mod:`mlops_notebooks.evaluation.bootstrap`).
-    random_seed : int or None, default 0
+    seed : int or None, default 0
+        Seed of the bootstrap (``random_seed`` is its deprecated old name).
 
     Returns
     -------
@@ -110,13 +113,13 @@ def evaluate(
         values,
         n_resamples=n_bootstrap,
         confidence=confidence,
-        random_seed=random_seed,
+        seed=seed,
         resolution=bootstrap_resolution,
     )
     over_time = None
     if time_column is not None:
         time, _ = column_values(frame, time_column, "time")
-        over_time = metrics_over_time(outputs, time, chosen, every=every)
+        over_time = metrics_over_time(outputs, time, chosen, frequency=frequency)
     return EvaluationReport(
         task=outputs.task,
         n_rows=outputs.n_rows,
@@ -140,14 +143,14 @@ def _metrics_table(
             "value": list(values.values()),
             "ci_low": [intervals.get(name, (None, None))[0] for name in values],
             "ci_high": [intervals.get(name, (None, None))[1] for name in values],
-            "higher_is_better": [METRICS[name].higher_is_better for name in values],
+            "greater_is_better": [METRICS[name].greater_is_better for name in values],
         },
         schema={
             "metric": pl.String,
             "value": pl.Float64,
             "ci_low": pl.Float64,
             "ci_high": pl.Float64,
-            "higher_is_better": pl.Boolean,
+            "greater_is_better": pl.Boolean,
         },
     )
 

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
 from mlops_notebooks._render import new_axes
+from mlops_notebooks.errors import InvalidInputError
 
 if TYPE_CHECKING:
+    from .calibration import CalibrationCurve
     from .results import BiasReport, EvaluationReport
 
-__all__ = ["REPORT_PLOTS", "plot_metric_by_group"]
+__all__ = ["REPORT_PLOTS", "plot_calibration", "plot_metric_by_group"]
+
+T = TypeVar("T")
+
+
+def _require(value: T | None, what: str) -> T:
+    if value is None:
+        raise InvalidInputError(f"this report has no {what} to draw")
+    return value
 
 
 def _axes(ax: Any) -> Any:
@@ -35,24 +45,26 @@ def _metrics(report: EvaluationReport, ax: Any) -> Any:
     return ax
 
 
-def _calibration(report: EvaluationReport, ax: Any) -> Any:
+def plot_calibration(curve: CalibrationCurve, ax: Any) -> Any:
+    """Reliability diagram of ``curve`` with the diagonal of perfect calibration."""
     ax = _axes(ax)
-    assert report.calibration is not None
-    bins = report.calibration.bins
+    bins = curve.bins
     ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="perfect calibration")
     ax.plot(bins["mean_predicted"], bins["observed"], marker="o", label="model")
     ax.set_xlabel("mean predicted probability")
     ax.set_ylabel("observed frequency")
-    ece = report.calibration.expected_calibration_error
-    ax.set_title(f"Calibration (ECE {ece:.3f})")
+    ax.set_title(f"Calibration (ECE {curve.expected_calibration_error:.3f})")
     ax.legend(loc="upper left")
     return ax
 
 
+def _calibration(report: EvaluationReport, ax: Any) -> Any:
+    return plot_calibration(_require(report.calibration, "calibration curve"), ax)
+
+
 def _thresholds(report: EvaluationReport, ax: Any) -> Any:
+    frame = _require(report.thresholds, "threshold sweep")
     ax = _axes(ax)
-    assert report.thresholds is not None
-    frame = report.thresholds
     for column in ("precision", "recall", "f1", "false_positive_rate"):
         ax.plot(frame["threshold"], frame[column], label=column.replace("_", " "))
     ax.set_xlabel("decision threshold")
@@ -63,20 +75,19 @@ def _thresholds(report: EvaluationReport, ax: Any) -> Any:
 
 
 def _confusion(report: EvaluationReport, ax: Any) -> Any:
+    confusion = _require(report.confusion, "confusion matrix")
     ax = _axes(ax)
-    assert report.confusion is not None
     from sklearn.metrics import ConfusionMatrixDisplay
 
-    display = ConfusionMatrixDisplay(report.confusion, display_labels=list(report.classes))
+    display = ConfusionMatrixDisplay(confusion, display_labels=list(report.classes))
     display.plot(ax=ax, colorbar=False, values_format=",", cmap="Blues", xticks_rotation=45)
     ax.set_title("Confusion matrix")
     return ax
 
 
 def _residuals(report: EvaluationReport, ax: Any) -> Any:
+    frame = _require(report.residuals, "residuals")
     ax = _axes(ax)
-    assert report.residuals is not None
-    frame = report.residuals
     ax.plot(frame["quantile"], frame["residual"], marker="o")
     ax.axhline(0.0, color="grey", linestyle="--")
     ax.set_xlabel("quantile")
@@ -86,9 +97,8 @@ def _residuals(report: EvaluationReport, ax: Any) -> Any:
 
 
 def _over_time(report: EvaluationReport, ax: Any) -> Any:
+    frame = _require(report.over_time, "metrics over time")
     ax = _axes(ax)
-    assert report.over_time is not None
-    frame = report.over_time
     for column in frame.columns[2:]:
         ax.plot(frame["period"], frame[column], marker="o", label=column)
     ax.set_xlabel("period")

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import polars as pl
 
 from mlops_notebooks._io import write_text_atomic
-from mlops_notebooks._render import dumps, fragment, jsonable, page
+from mlops_notebooks._protocol import Result, check_kind, lookup
+from mlops_notebooks._render import fragment, jsonable, page
 from mlops_notebooks.errors import InvalidInputError
 
 from .calibration import CalibrationCurve
@@ -20,11 +22,12 @@ __all__ = ["BiasReport", "EvaluationReport", "PlotKind"]
 
 PlotKind = Literal["metrics", "calibration", "thresholds", "confusion", "residuals", "over_time"]
 BIAS_DESCRIPTION = "Model metrics per group, gaps to the best group, and parity differences."
+PLOT_KINDS = ("metrics", "calibration", "thresholds", "confusion", "residuals", "over_time")
 PLOT_UNAVAILABLE = "plot {kind!r} is not available for this report; available: {available}"
 
 
 @dataclass(frozen=True, eq=False)
-class EvaluationReport:
+class EvaluationReport(Result):
     """Metrics of one model on one data set.
 
     Attributes
@@ -36,7 +39,7 @@ class EvaluationReport:
     classes : tuple of str
         Class labels in the order used by ``confusion`` and ``per_class``; empty for regression.
     metrics : polars.DataFrame
-        ``metric, value, ci_low, ci_high, higher_is_better``; the interval is a percentile
+        ``metric, value, ci_low, ci_high, greater_is_better``; the interval is a percentile
         bootstrap interval (null when the metric has no vectorized bootstrap).
     confidence, n_bootstrap : float, int
     per_class : polars.DataFrame or None
@@ -67,14 +70,15 @@ class EvaluationReport:
     residuals: pl.DataFrame | None = None
     over_time: pl.DataFrame | None = None
 
+    plot_kinds: ClassVar[tuple[str, ...]] = PLOT_KINDS
+    report_title: ClassVar[str] = "Model evaluation"
+
     def __getitem__(self, metric: str) -> float:
         """The point estimate of ``metric``, e.g. ``report["roc_auc"]``."""
-        rows = self.metrics.filter(pl.col("metric") == metric)
-        if rows.height == 0:
-            raise KeyError(metric)
-        return float(rows["value"][0])
+        values = dict(zip(self.metrics["metric"], self.metrics["value"], strict=True))
+        return float(lookup(values, metric, what="metric"))
 
-    def to_frame(self) -> pl.DataFrame:
+    def to_polars(self) -> pl.DataFrame:
         """The headline metrics with their intervals."""
         return self.metrics
 
@@ -102,14 +106,8 @@ class EvaluationReport:
                 out[name] = frame.to_dicts()
         return jsonable(out)
 
-    def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
-        """Return the report as JSON; also write it atomically to ``path`` when given."""
-        text = dumps(self.to_dict())
-        if path is not None:
-            write_text_atomic(path, text)
-        return text
-
     def available_plots(self) -> list[str]:
+        """The plot kinds this report has the data for (``metrics`` always)."""
         available = ["metrics"]
         if self.calibration is not None:
             available.append("calibration")
@@ -123,16 +121,18 @@ class EvaluationReport:
             available.append("over_time")
         return available
 
-    def plot(self, kind: PlotKind = "metrics", ax: Any = None) -> Any:
+    def plot(self, kind: str | None = None, *, ax: Any = None) -> Any:
         """Draw one view and return its matplotlib Figure (drawn into ``ax`` when given).
 
         Parameters
         ----------
         kind : {"metrics", "calibration", "thresholds", "confusion", "residuals", "over_time"}
+            Default ``"metrics"``; :meth:`available_plots` lists the kinds this report can draw.
         ax : matplotlib Axes, optional
         """
         from . import plots
 
+        kind = check_kind(kind, self.plot_kinds, what="evaluation plot kind")
         if kind not in self.available_plots():
             raise InvalidInputError(
                 PLOT_UNAVAILABLE.format(kind=kind, available=self.available_plots())
@@ -161,7 +161,7 @@ class EvaluationReport:
 
 
 @dataclass(frozen=True, eq=False)
-class BiasReport:
+class BiasReport(Result):
     """Group metrics, gaps to the best group, and parity differences.
 
     Attributes
@@ -188,15 +188,20 @@ class BiasReport:
     confidence: float
     min_group_size: int = 100
 
+    plot_kinds: ClassVar[tuple[str, ...]] = ("by_group",)
+    report_title: ClassVar[str] = "Bias"
+
     @property
     def flagged(self) -> pl.DataFrame:
         """Rows of ``by_group`` whose gap to the best group exceeds the threshold."""
         return self.by_group.filter(pl.col("flagged"))
 
-    def to_frame(self) -> pl.DataFrame:
+    def to_polars(self) -> pl.DataFrame:
+        """One row per grouping, group and metric (see ``by_group``)."""
         return self.by_group
 
     def to_dict(self) -> dict[str, Any]:
+        """Everything as plain JSON-compatible values."""
         return {
             "threshold": self.threshold,
             "min_group_size": self.min_group_size,
@@ -206,18 +211,35 @@ class BiasReport:
             "by_group": self.by_group.to_dicts(),
         }
 
-    def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
-        """JSON text; also written atomically to ``path`` when given."""
-        text = dumps(self.to_dict())
-        if path is not None:
-            write_text_atomic(path, text)
-        return text
+    def plot(
+        self,
+        kind: str | None = None,
+        *,
+        ax: Any = None,
+        metric: str | None = None,
+        grouping: str | None = None,
+    ) -> Any:
+        """Bar chart of ``metric`` (default: first) per group of ``grouping``, with intervals.
 
-    def plot(self, metric: str | None = None, grouping: str | None = None, ax: Any = None) -> Any:
-        """Bar chart of ``metric`` (default: first) per group of ``grouping``, with intervals."""
+        ``kind`` is ``"by_group"`` (the only kind).
+        """
         from .plots import plot_metric_by_group
 
-        metric = metric or self.by_group["metric"][0]
+        metrics = tuple(self.by_group["metric"].unique(maintain_order=True))
+        if kind in metrics and metric is None:  # the old signature: plot(metric, grouping)
+            warnings.warn(
+                "BiasReport.plot(metric) is deprecated and will be removed in the next release;"
+                " use plot(metric=...)",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            kind, metric = None, kind
+        check_kind(kind, self.plot_kinds, what="bias plot kind")
+        metric = metric or metrics[0]
+        lookup(dict.fromkeys(metrics), metric, what="bias metric")
+        if grouping is not None:
+            groupings = tuple(self.by_group["grouping"].unique(maintain_order=True))
+            lookup(dict.fromkeys(groupings), grouping, what="grouping")
         return plot_metric_by_group(self, metric, grouping, ax).figure
 
     def _html_body(self) -> str:

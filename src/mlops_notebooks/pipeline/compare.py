@@ -8,7 +8,7 @@ drift package's :func:`~mlops_notebooks.drift.compare`, and rows are matched on 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import polars as pl
 
@@ -16,7 +16,9 @@ from mlops_notebooks._protocol import Result, check_kind
 from mlops_notebooks._render import figure_of, new_axes
 from mlops_notebooks.errors import InvalidInputError
 from mlops_notebooks.pipeline.inputs import load_output, resolve_output
-from mlops_notebooks.pipeline.project import Pipeline
+
+if TYPE_CHECKING:
+    from mlops_notebooks.pipeline.project import Pipeline
 
 __all__ = ["OutputComparison", "compare_output", "detect_key"]
 

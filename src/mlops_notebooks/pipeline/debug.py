@@ -21,13 +21,15 @@ import time
 import traceback as traceback_module
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import polars as pl
 
 from mlops_notebooks._protocol import Result
 from mlops_notebooks.pipeline.errors import NotPythonStageError
-from mlops_notebooks.pipeline.project import Pipeline
+
+if TYPE_CHECKING:
+    from mlops_notebooks.pipeline.project import Pipeline
 
 __all__ = ["DebugRun", "debug_stage", "python_command"]
 

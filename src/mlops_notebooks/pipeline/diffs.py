@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import polars as pl
 
 from mlops_notebooks._protocol import Result, check_kind
 from mlops_notebooks._render import figure_of, new_axes
 from mlops_notebooks.pipeline import _commands
-from mlops_notebooks.pipeline.project import Pipeline
+
+if TYPE_CHECKING:
+    from mlops_notebooks.pipeline.project import Pipeline
 
 __all__ = [
     "Cause",

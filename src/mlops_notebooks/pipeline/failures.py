@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from mlops_notebooks.pipeline.project import Pipeline, flatten
+from mlops_notebooks.pipeline.values import flatten
+
+if TYPE_CHECKING:
+    from mlops_notebooks.pipeline.project import Pipeline
 
 __all__ = ["StageFailure", "diagnose", "parse_exception", "without_tracebacks"]
 

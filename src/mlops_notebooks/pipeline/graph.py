@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlops_notebooks._render import figure_of, new_axes
-from mlops_notebooks.pipeline.project import Pipeline
+
+if TYPE_CHECKING:
+    from mlops_notebooks.pipeline.project import Pipeline
 
 __all__ = ["STATE_COLOURS", "draw_graph", "draw_nodes", "layers"]
 

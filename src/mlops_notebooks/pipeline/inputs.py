@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from urllib.parse import quote
 
 import polars as pl
@@ -17,7 +17,10 @@ import polars as pl
 from mlops_notebooks._protocol import Result, lookup
 from mlops_notebooks.pipeline import _commands
 from mlops_notebooks.pipeline.failures import DATA_SUFFIXES
-from mlops_notebooks.pipeline.project import Pipeline, flatten
+from mlops_notebooks.pipeline.values import flatten
+
+if TYPE_CHECKING:
+    from mlops_notebooks.pipeline.project import Pipeline
 
 __all__ = ["StageInputs", "data_ref", "load_output", "load_stage_inputs"]
 

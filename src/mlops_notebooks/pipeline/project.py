@@ -18,6 +18,7 @@ import polars as pl
 
 from mlops_notebooks._protocol import Result, lookup
 from mlops_notebooks.pipeline.errors import NotADvcProjectError
+from mlops_notebooks.pipeline.values import flatten
 
 if TYPE_CHECKING:
     from mlops_notebooks.pipeline.compare import OutputComparison
@@ -329,16 +330,6 @@ def open_pipeline(
     files = sorted({ref.file for stage in parsed for ref in stage.params})
     params = {name: _read_yaml(folder / name) for name in files if (folder / name).exists()}
     return Pipeline(root=root, folder=folder, stages=parsed, params=params)
-
-
-def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
-    """Nested mappings as ``{"a.b.c": leaf}``; lists are leaves (as DVC compares them)."""
-    if not isinstance(value, Mapping):
-        return {prefix: value} if prefix else {}
-    flat: dict[str, Any] = {}
-    for key, item in value.items():
-        flat.update(flatten(item, f"{prefix}.{key}" if prefix else str(key)))
-    return flat
 
 
 def _find_dvc_yaml(path: Path) -> Path:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import polars as pl
 
@@ -15,7 +15,9 @@ from mlops_notebooks._protocol import Result, check_kind
 from mlops_notebooks.errors import MlopsNotebooksError
 from mlops_notebooks.pipeline._commands import _environment
 from mlops_notebooks.pipeline.failures import StageFailure, diagnose, without_tracebacks
-from mlops_notebooks.pipeline.project import Pipeline, open_pipeline
+
+if TYPE_CHECKING:
+    from mlops_notebooks.pipeline.project import Pipeline
 
 __all__ = ["StageFailedError", "StageRun", "run_stage"]
 
@@ -213,7 +215,7 @@ def run_stage(
     lines = log.splitlines()
     ran = tuple(m.group(1) for line in lines if (m := _RUNNING.match(line)))
     skipped = tuple(m.group(1) for line in lines if (m := _SKIPPED.match(line)))
-    after = open_pipeline(pipeline.folder)
+    after = pipeline.reload()
     failure = None
     if process.returncode != 0:
         failed = next((m.group(1) for line in lines if (m := _FAILED.search(line))), None)

@@ -11,13 +11,16 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import polars as pl
 
 from mlops_notebooks._protocol import Result, check_kind
 from mlops_notebooks.pipeline import _commands
-from mlops_notebooks.pipeline.project import Pipeline, Stage, flatten
+from mlops_notebooks.pipeline.values import flatten
+
+if TYPE_CHECKING:
+    from mlops_notebooks.pipeline.project import Pipeline, Stage
 
 __all__ = ["CODE_SUFFIXES", "PipelineStatus", "Reason", "StageStatus", "status"]
 

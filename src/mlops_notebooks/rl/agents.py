@@ -41,6 +41,7 @@ class RandomAgent:
         self._rng = np.random.default_rng([self.seed, seed or 0])
 
     def predict(self, observation: Any) -> tuple[int, None]:
+        """A uniformly random action (the observation is ignored)."""
         return int(self._rng.integers(self.n_actions)), None
 
 
@@ -48,6 +49,7 @@ class BuyAndHoldAgent:
     """Always buy: long from the first step to the last."""
 
     def predict(self, observation: Any) -> tuple[int, None]:
+        """Buy, whatever the observation."""
         return BUY, None
 
 
@@ -58,6 +60,7 @@ class MomentumAgent:
         self.lookback, self.price_column = lookback, price_column
 
     def predict(self, observation: Any) -> tuple[int, None]:
+        """Buy when the last price is above the one ``lookback`` rows earlier, else sell."""
         prices = np.asarray(observation)[:, self.price_column]
         lookback = min(self.lookback, len(prices) - 1)
         return (BUY if prices[-1] > prices[-1 - lookback] else SELL), None

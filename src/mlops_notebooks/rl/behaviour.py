@@ -98,8 +98,11 @@ def regime_breakdown(
 
     Examples
     --------
-    >>> regime_breakdown(trajectory, scenarios={"crash": ("2008-09-15", "2009-03-09")})
-    ... # doctest: +SKIP
+    >>> from mlops_notebooks.rl import load_trajectories
+    >>> trajectory = load_trajectories("rl_trajectories_googl")
+    >>> breakdown = regime_breakdown(trajectory, scenarios={"2017": ("2017-01-01", "2017-12-31")})
+    >>> breakdown.to_polars().height > 0
+    True
     """
     labelled = Trajectory(_regimes(as_trajectory(trajectory), regime_options))
     frame = step_returns(labelled, fee=fee)

@@ -79,7 +79,7 @@ def load_prices(dataset: str) -> Any:
 
     Examples
     --------
-    >>> load_prices("sp500")["Close"].loc["2008-10"].min() < 900
+    >>> bool(load_prices("sp500")["Close"].loc["2008-10"].min() < 900)
     True
     """
     return lookup(DATASETS, dataset, what="market data set").loader()

@@ -172,8 +172,9 @@ def backtest(
 
     Examples
     --------
-    >>> report = backtest("rl_trajectories_googl", fee=0.0075)  # doctest: +SKIP
-    >>> report.summary()  # doctest: +SKIP
+    >>> report = backtest("rl_trajectories_googl", fee=0.0075)
+    >>> report.to_polars().columns[:2]
+    ['agent', 'task']
     """
     if periods_per_year < 1:
         raise InvalidInputError(f"periods_per_year must be positive, got {periods_per_year}")

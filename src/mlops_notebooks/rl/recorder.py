@@ -41,7 +41,9 @@ class StepView:
 
     __slots__ = ("action", "env", "info", "observation", "reward")
 
-    def __init__(self, env: gym.Env, observation: Any, action: Any, reward: float, info: dict):
+    def __init__(
+        self, env: gym.Env, observation: Any, action: Any, reward: float, info: dict
+    ) -> None:
         self.env, self.observation, self.action, self.reward, self.info = (
             env,
             observation,
@@ -73,7 +75,11 @@ class TrajectoryRecorder(gym.Wrapper):
 
     Examples
     --------
-    >>> env = TrajectoryRecorder(gym.make("CartPole-v1"), agent="random")  # doctest: +SKIP
+    >>> import gymnasium as gym
+    >>> env = TrajectoryRecorder(gym.make("CartPole-v1"), agent="random")
+    >>> observation, info = env.reset(seed=0)
+    >>> env.step(0)[1]  # the reward, recorded with the step
+    1.0
     """
 
     def __init__(

@@ -68,8 +68,11 @@ def label_regimes(
 
     Examples
     --------
-    >>> labelled = label_regimes(trajectory, scenarios={"crash": ("2008-09-15", "2009-03-09")})
-    ... # doctest: +SKIP
+    >>> from mlops_notebooks.rl import load_trajectories
+    >>> trajectory = load_trajectories("rl_trajectories_googl")
+    >>> labelled = label_regimes(trajectory, scenarios={"2017": ("2017-01-01", "2017-12-31")})
+    >>> [c for c in labelled.frame.columns if c in ("trend", "volatility", "scenario")]
+    ['trend', 'volatility', 'scenario']
     """
     if window < 2:
         raise InvalidInputError(f"window must be at least 2 steps, got {window}")

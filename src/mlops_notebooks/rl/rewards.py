@@ -123,8 +123,10 @@ def reward_breakdown(
 
     Examples
     --------
-    >>> breakdown = reward_breakdown(trajectory, fee=0.0075)  # doctest: +SKIP
-    >>> breakdown.disagreement_rate  # doctest: +SKIP
+    >>> from mlops_notebooks.rl import load_trajectories
+    >>> breakdown = reward_breakdown(load_trajectories("rl_trajectories_googl"), fee=0.0075)
+    >>> 0 <= breakdown.disagreement_rate <= 1
+    True
     """
     if window < 1 or bins < 1:
         raise InvalidInputError(f"window and bins must be positive, got {window} and {bins}")

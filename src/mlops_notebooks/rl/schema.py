@@ -225,7 +225,9 @@ def load_trajectories(
 
     Examples
     --------
-    >>> trajectory = load_trajectories("rl_trajectories_googl")  # doctest: +SKIP
+    >>> trajectory = load_trajectories("rl_trajectories_googl")
+    >>> trajectory.agents
+    ['buy_and_hold', 'momentum', 'q_learning', 'random']
     """
     from mlops_notebooks.data import load
 

@@ -209,7 +209,7 @@ def trade_list(trajectory: Trajectory | Any, *, fee: float = 0.0) -> TradeList:
     --------
     >>> trades = trade_list({"episode": [0, 0, 0], "step": [0, 1, 2], "action": [1, 1, 0],
     ...     "reward": [0.0, 0.0, 0.0], "price": [10.0, 12.0, 11.0], "position": [1.0, 1.0, 0.0]})
-    >>> trades.trades["profit"].to_list()
+    >>> trades.trades["profit"].round(6).to_list()
     [0.1]
     """
     return TradeList(_trades(step_returns(trajectory, fee=fee), fee), fee)

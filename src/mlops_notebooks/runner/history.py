@@ -164,6 +164,11 @@ class RunHistory(Result):
             names.update((name, None) for name, value in run.results.items() if _is_number(value))
         return tuple(names)
 
+    @property
+    def plot_kinds(self) -> tuple[str, ...]:  # type: ignore[override]
+        """What ``plot(kind)`` accepts: the names of the recorded numbers."""
+        return self.numeric_results
+
     def trend(self, name: str) -> dict[str, list[tuple[datetime, float]]]:
         """Per notebook, ``(started_at, value)`` of each run that recorded ``name``, oldest first.
 

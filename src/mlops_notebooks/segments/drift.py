@@ -15,11 +15,10 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
+from mlops_notebooks._deprecation import renamed
 from mlops_notebooks._frames import FrameLike, to_polars
-from mlops_notebooks._kinds import ColumnKind, infer_kind
 from mlops_notebooks.errors import InvalidInputError
 
-from .encoding import encode_feature
 from .results import SegmentReport
 from .search import find_segments, usable_features
 
@@ -28,43 +27,31 @@ __all__ = ["drift_scores", "explain_drift"]
 MISSING_IN_REFERENCE = "features {names} are in current but not in reference; pass features="
 
 
-def _design(
-    reference: pl.DataFrame, current: pl.DataFrame, features: list[str]
-) -> tuple[np.ndarray, np.ndarray]:
-    both = pl.concat([reference.select(features), current.select(features)], how="vertical_relaxed")
-    columns, categorical = [], []
-    for name in features:
-        numeric = infer_kind(both[name]) == ColumnKind.NUMERIC
-        if numeric:
-            columns.append(both[name].cast(pl.Float64).to_numpy())
-        else:  # frequent levels as codes: the classifier's native categorical splits
-            columns.append(encode_feature(both[name]).codes.astype(np.float64))
-        categorical.append(not numeric)
-    return np.column_stack(columns), np.array(categorical)
-
-
+@renamed(random_seed="seed")
 def drift_scores(
     reference: FrameLike,
     current: FrameLike,
     *,
     features: Sequence[str] | None = None,
-    random_seed: int | None = 0,
+    seed: int | None = 0,
 ) -> np.ndarray:
     """Out-of-fold probability that each current row comes from the current data.
+
+    The classifier is the drift package's domain classifier
+    (:func:`mlops_notebooks.drift.domain.domain_classifier_scores`), fitted on all rows.
 
     Parameters
     ----------
     reference, current : DataFrame, LazyFrame or data ref
     features : sequence of str, optional
         Default: every numeric, boolean and categorical column of ``current``.
-    random_seed : int or None, default 0
+    seed : int or None, default 0
 
     Returns
     -------
     numpy.ndarray, shape (n_current_rows,)
     """
-    from sklearn.ensemble import HistGradientBoostingClassifier
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from mlops_notebooks.drift.domain import domain_classifier_scores
 
     ref = to_polars(reference, name="reference")
     cur = to_polars(current, name="current")
@@ -72,23 +59,20 @@ def drift_scores(
     missing = [n for n in names if n not in ref.columns]
     if missing:
         raise InvalidInputError(MISSING_IN_REFERENCE.format(names=missing))
-    matrix, categorical = _design(ref, cur, names)
-    label = np.r_[np.zeros(ref.height), np.ones(cur.height)]
-    model = HistGradientBoostingClassifier(
-        categorical_features=categorical, max_iter=100, random_state=random_seed
+    domain = domain_classifier_scores(
+        ref, cur, features=names, sample_size=0, n_repeats=0, seed=seed or 0
     )
-    folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=random_seed)
-    probability = cross_val_predict(model, matrix, label, cv=folds, method="predict_proba")
-    return probability[ref.height :, 1]
+    return domain.scores[domain.is_current]
 
 
+@renamed(random_seed="seed")
 def explain_drift(
     reference: FrameLike,
     current: FrameLike,
     *,
     features: Sequence[str] | None = None,
     method: Literal["membership", "classifier"] = "membership",
-    random_seed: int | None = 0,
+    seed: int | None = 0,
     **options: Any,
 ) -> SegmentReport:
     """Segments where the current data differs most from the reference.
@@ -103,7 +87,7 @@ def explain_drift(
         classifier separates best, with an exact test (labels are exchangeable when nothing
         drifted). ``"classifier"``: score current rows by :func:`drift_scores`; smoother, but
         its p-values treat the fitted model as fixed and are optimistic.
-    random_seed : int or None, default 0
+    seed : int or None, default 0
     **options
         Passed to :func:`find_segments` (``top_k``, ``max_level``, ``alpha``, …).
 
@@ -120,7 +104,7 @@ def explain_drift(
     if missing:
         raise InvalidInputError(MISSING_IN_REFERENCE.format(names=missing))
     if method == "classifier":
-        scores = drift_scores(ref, cur, features=names, random_seed=random_seed)
+        scores = drift_scores(ref, cur, features=names, seed=seed)
         data = cur.select(names).with_columns(drift_probability=pl.Series(scores))
         return find_segments(data, score="drift_probability", features=names, **options)
     if method != "membership":

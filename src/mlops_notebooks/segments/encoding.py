@@ -12,7 +12,7 @@ person would write it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +21,9 @@ import polars as pl
 from mlops_notebooks._kinds import ColumnKind, infer_kind
 from mlops_notebooks.errors import InvalidInputError
 
-__all__ = ["EncodedFeature", "encode_feature"]
+__all__ = ["USABLE_KINDS", "EncodedFeature", "encode_feature", "usable_features"]
+
+USABLE_KINDS = (ColumnKind.NUMERIC, ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN)
 
 UNSUPPORTED_FEATURE = (
     "feature {name!r} is {kind}; segments need numeric, boolean or categorical columns "
@@ -203,3 +205,17 @@ def encode_feature(series: pl.Series, n_bins: int = 10, max_categories: int = 30
     if kind in (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN, ColumnKind.IDENTIFIER):
         return _categorical(series, name, max_categories)
     raise InvalidInputError(UNSUPPORTED_FEATURE.format(name=name, kind=kind.value))
+
+
+def usable_features(
+    frame: pl.DataFrame, features: Sequence[str] | None, exclude: Sequence[str]
+) -> list[str]:
+    """Validate explicit ``features``, or pick every numeric/categorical/boolean column."""
+    if features is not None:
+        missing = [f for f in features if f not in frame.columns]
+        if missing:
+            raise InvalidInputError(
+                f"feature columns {missing} are not in the data; available: {frame.columns[:20]}"
+            )
+        return list(features)
+    return [c for c in frame.columns if c not in exclude and infer_kind(frame[c]) in USABLE_KINDS]

@@ -5,16 +5,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import polars as pl
 
 from mlops_notebooks._html import svg
 from mlops_notebooks._html.page import verdict
 from mlops_notebooks._io import write_text_atomic
+from mlops_notebooks._protocol import Result, check_kind
 from mlops_notebooks._render import (
-    dumps,
     figure,
+    figure_of,
     fragment,
     frame_to_html,
     new_axes,
@@ -27,7 +28,7 @@ __all__ = ["SegmentReport"]
 
 
 @dataclass(frozen=True, eq=False)
-class SegmentReport:
+class SegmentReport(Result):
     """The segments where a per-row score is significantly worse than overall.
 
     Attributes
@@ -60,13 +61,18 @@ class SegmentReport:
     min_support: int
     confidence: float
 
+    plot_kinds: ClassVar[tuple[str, ...]] = ("segments",)
+    report_title: ClassVar[str] = "Problem segments"
+
     def __len__(self) -> int:
         return self.segments.height
 
-    def to_frame(self) -> pl.DataFrame:
+    def to_polars(self) -> pl.DataFrame:
+        """One row per segment, best first (see ``segments``)."""
         return self.segments
 
     def to_dict(self) -> dict[str, Any]:
+        """The settings and the segments as plain JSON-compatible values."""
         return {
             "score": self.score,
             "overall_mean": self.overall_mean,
@@ -83,17 +89,11 @@ class SegmentReport:
             ],
         }
 
-    def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
-        """JSON text; also written atomically to ``path`` when given."""
-        text = dumps(self.to_dict())
-        if path is not None:
-            write_text_atomic(path, text)
-        return text
-
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, kind: str | None = None, *, ax: Any = None) -> Any:
         """Mean score of each segment with its interval, against the overall mean."""
         import numpy as np
 
+        check_kind(kind, self.plot_kinds, what="segment plot kind")
         ax = new_axes(ax, (7, 0.5 * max(self.segments.height, 2) + 1))
         frame = self.segments
         positions = np.arange(frame.height)
@@ -106,7 +106,7 @@ class SegmentReport:
         ax.set_xlabel(f"mean {self.score} ({self.confidence:.0%} interval)")
         ax.set_title("Problem segments" if frame.height else "No significant segment")
         ax.legend(loc="best")
-        return ax.figure
+        return figure_of(ax)
 
     def _summary_line(self) -> str:
         count = self.segments.height

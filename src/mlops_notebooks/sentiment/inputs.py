@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import polars as pl
 
 from mlops_notebooks._frames import FrameLike, to_polars
-from mlops_notebooks._render import fragment, frame_to_html, paragraph
-from mlops_notebooks.errors import InvalidInputError
+from mlops_notebooks._protocol import Result, check_kind
+from mlops_notebooks._render import frame_to_html, paragraph
+from mlops_notebooks.errors import InvalidInputError, UnknownNameError
 
 from ._text import word_count_expression
 
@@ -52,11 +53,10 @@ PROBABILITIES_NOT_SUMMING = (
 )
 EMPTY = "no texts to evaluate"
 UNKNOWN_SOURCE = "unknown source {source!r}; the texts' sources are {known}"
-UNKNOWN_MODEL = "unknown model {model!r}; models: {models}"
 
 
 @dataclass(frozen=True, eq=False)
-class TextPredictions:
+class TextPredictions(Result):
     """Labelled texts and every model's predictions, validated and aligned row by row.
 
     Attributes
@@ -80,6 +80,9 @@ class TextPredictions:
     predicted: dict[str, np.ndarray]
     probabilities: dict[str, np.ndarray | None]
 
+    plot_kinds: ClassVar[tuple[str, ...]] = ("labels",)
+    report_title: ClassVar[str] = "Labelled texts and predictions"
+
     @property
     def models(self) -> tuple[str, ...]:
         """Model names, in the order they were given."""
@@ -87,12 +90,13 @@ class TextPredictions:
 
     @property
     def n_texts(self) -> int:
+        """How many labelled texts there are."""
         return self.table.height
 
     def check_model(self, model: str) -> None:
-        """Raise :class:`InvalidInputError` unless ``model`` is one of :attr:`models`."""
+        """Raise :class:`UnknownNameError` (listing the models) unless ``model`` is known."""
         if model not in self.predicted:
-            raise InvalidInputError(UNKNOWN_MODEL.format(model=model, models=list(self.models)))
+            raise UnknownNameError(model, self.models, what="model")
 
     def correct(self, model: str) -> np.ndarray:
         """Boolean array: did ``model`` predict the gold label?"""
@@ -121,7 +125,11 @@ class TextPredictions:
             return self.table["text"]
         known = self.table["source"].drop_nulls().unique().sort().to_list()
         if source not in known:
-            raise InvalidInputError(UNKNOWN_SOURCE.format(source=source, known=known))
+            raise UnknownNameError(
+                source,
+                tuple(map(str, known)),
+                message=UNKNOWN_SOURCE.format(source=source, known=known),
+            )
         return self.table.filter(pl.col("source") == source)["text"]
 
     def label_series(self, model: str) -> pl.Series:
@@ -142,7 +150,7 @@ class TextPredictions:
             },
         )
 
-    def to_frame(self) -> pl.DataFrame:
+    def to_polars(self) -> pl.DataFrame:
         """One row per text: the table plus each model's label and confidence."""
         columns: list[pl.Series] = []
         for model in self.models:
@@ -150,7 +158,27 @@ class TextPredictions:
             columns.append(pl.Series(f"{model} confidence", self.confidence(model)))
         return self.table.with_columns(columns)
 
+    def plot(self, kind: str | None = None, *, ax: Any = None) -> Any:
+        """Texts per label: the gold labels next to each model's predicted labels."""
+        from mlops_notebooks._render import figure_of, new_axes
+
+        check_kind(kind, self.plot_kinds, what="predictions plot kind")
+        axis = new_axes(ax, (7, 4))
+        series = {"gold": self.y_true, **self.predicted}
+        width = 0.8 / len(series)
+        positions = np.arange(len(self.label_names))
+        for index, (name, codes) in enumerate(series.items()):
+            counts = np.bincount(codes, minlength=len(self.label_names))
+            offset = (index - (len(series) - 1) / 2) * width
+            axis.bar(positions + offset, counts, width, label=name)
+        axis.set_xticks(positions, list(self.label_names))
+        axis.set_ylabel("texts")
+        axis.set_title("Gold and predicted labels")
+        axis.legend(fontsize="small")
+        return figure_of(axis)
+
     def to_dict(self) -> dict[str, Any]:
+        """Counts, labels and models as plain values."""
         return {
             "n_texts": self.n_texts,
             "label_names": list(self.label_names),
@@ -164,12 +192,12 @@ class TextPredictions:
             ),
         }
 
-    def _repr_html_(self) -> str:
+    def _html_body(self) -> str:
         summary = (
             f"{self.n_texts:,} labelled texts; labels {list(self.label_names)}; "
             f"models {list(self.models)}"
         )
-        return fragment(paragraph(summary) + frame_to_html(self.to_frame(), max_rows=5))
+        return paragraph(summary) + frame_to_html(self.to_polars(), max_rows=5)
 
 
 def join_predictions(

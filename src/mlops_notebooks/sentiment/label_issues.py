@@ -15,6 +15,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from mlops_notebooks._deprecation import renamed
 from mlops_notebooks.errors import InvalidInputError, require
 
 from ._text import document_terms
@@ -31,8 +32,9 @@ PROBABILITY_SHAPE = "probabilities must have shape {expected}, got {shape}"
 FilterBy = Literal["prune_by_noise_rate", "prune_by_class", "both", "confident_learning"]
 
 
+@renamed(random_seed="seed")
 def cross_validated_probabilities(
-    texts: pl.Series, labels: np.ndarray, *, n_labels: int, n_folds: int = 5, random_seed: int = 0
+    texts: pl.Series, labels: np.ndarray, *, n_labels: int, n_folds: int = 5, seed: int = 0
 ) -> np.ndarray:
     """Out-of-sample class probabilities of TF-IDF + logistic regression by k-fold CV.
 
@@ -48,15 +50,16 @@ def cross_validated_probabilities(
     counts = document_terms(texts, min_documents=2).matrix
     model = make_pipeline(
         TfidfTransformer(sublinear_tf=True),
-        LogisticRegression(C=4.0, solver="saga", max_iter=2000, tol=1e-3, random_state=random_seed),
+        LogisticRegression(C=4.0, solver="saga", max_iter=2000, tol=1e-3, random_state=seed),
     )
-    folds = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=random_seed)
+    folds = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
     predicted = cross_val_predict(model, counts, labels, cv=folds, method="predict_proba")
     out = np.zeros((labels.size, n_labels))
     out[:, np.unique(labels)] = predicted
     return out
 
 
+@renamed(random_seed="seed")
 def find_label_issues(
     data: TextPredictions,
     *,
@@ -64,7 +67,7 @@ def find_label_issues(
     probabilities: np.ndarray | None = None,
     filter_by: FilterBy = "prune_by_noise_rate",
     n_folds: int = 5,
-    random_seed: int = 0,
+    seed: int = 0,
 ) -> LabelIssues:
     """Rank the texts whose gold label is most likely wrong.
 
@@ -77,7 +80,7 @@ def find_label_issues(
         Out-of-sample probabilities to use instead.
     filter_by : str, default "prune_by_noise_rate"
         cleanlab's filtering method.
-    n_folds, random_seed : int
+    n_folds, seed : int
         For :func:`cross_validated_probabilities` when neither ``model`` nor
         ``probabilities`` is given.
 
@@ -92,7 +95,7 @@ def find_label_issues(
         warnings.filterwarnings("ignore", message="IProgress not found")
         from cleanlab.filter import find_label_issues as cleanlab_find
 
-    matrix, origin = _probabilities(data, model, probabilities, n_folds, random_seed)
+    matrix, origin = _probabilities(data, model, probabilities, n_folds, seed)
     ranked = cleanlab_find(
         labels=data.y_true,
         pred_probs=matrix,
@@ -131,7 +134,7 @@ def _probabilities(
     model: str | None,
     probabilities: np.ndarray | None,
     n_folds: int,
-    random_seed: int,
+    seed: int,
 ) -> tuple[np.ndarray, str]:
     expected = (data.n_texts, len(data.label_names))
     if probabilities is not None:
@@ -150,6 +153,6 @@ def _probabilities(
         data.y_true,
         n_labels=len(data.label_names),
         n_folds=n_folds,
-        random_seed=random_seed,
+        seed=seed,
     )
     return matrix, f"TF-IDF + logistic regression, {n_folds}-fold cross-validation"

@@ -22,8 +22,9 @@ import numpy as np
 import polars as pl
 from scipy import sparse
 
+from mlops_notebooks._deprecation import renamed
 from mlops_notebooks._frames import FrameLike, to_polars
-from mlops_notebooks.errors import InvalidInputError, require
+from mlops_notebooks.errors import InvalidInputError, UnknownNameError, require
 
 from ._text import HTML_BREAK, document_terms
 
@@ -65,7 +66,8 @@ class Fold:
     train_counts, test_counts : scipy.sparse.csr_matrix
         Word counts of the same rows (vocabulary from all texts; labels never used for it).
     label_names : tuple of str
-    random_seed : int
+    seed : int
+        Seed for anything random in the approach (``random_seed`` is its deprecated old name).
     """
 
     train: pl.DataFrame
@@ -73,7 +75,15 @@ class Fold:
     train_counts: sparse.csr_matrix
     test_counts: sparse.csr_matrix
     label_names: tuple[str, ...]
-    random_seed: int
+    seed: int
+
+    @property
+    def random_seed(self) -> int:
+        """Deprecated old name of :attr:`seed`."""
+        from mlops_notebooks._deprecation import warn_renamed
+
+        warn_renamed("Fold", "random_seed", "seed")
+        return self.seed
 
 
 @dataclass(frozen=True)
@@ -161,7 +171,7 @@ def tfidf_logistic_regression(
         labels = _codes(fold.train["label"].filter(pl.Series(keep)), fold.label_names)
         tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
         model = LogisticRegression(
-            C=regularization, solver="saga", max_iter=2000, tol=1e-3, random_state=fold.random_seed
+            C=regularization, solver="saga", max_iter=2000, tol=1e-3, random_state=fold.seed
         ).fit(tfidf.transform(counts), labels)
         out = np.zeros((fold.test.height, len(fold.label_names)))
         out[:, model.classes_] = model.predict_proba(tfidf.transform(fold.test_counts))
@@ -208,13 +218,14 @@ def approach_columns(
     return models, probabilities
 
 
+@renamed(random_seed="seed")
 def predict_examples(
     texts: pl.DataFrame,
     approaches: Sequence[str] = tuple(APPROACHES),
     *,
     label_names: Sequence[str],
     n_folds: int = 2,
-    random_seed: int = 42,
+    seed: int = 42,
 ) -> pl.DataFrame:
     """Cross-fit the ``approaches`` on ``texts`` and return out-of-sample predictions.
 
@@ -228,7 +239,7 @@ def predict_examples(
     n_folds : int, default 2
         Each text is predicted by a model trained on the other folds (stratified by label and
         source, seeded).
-    random_seed : int, default 42
+    seed : int, default 42
 
     Returns
     -------
@@ -255,10 +266,10 @@ def predict_examples(
     )
     counts = document_terms(frame["text"], min_documents=2).matrix
     trains = any(approach.trains for approach in chosen)
-    folds = _fold_ids(frame, n_folds, random_seed) if trains else np.zeros(frame.height, dtype=int)
+    folds = _fold_ids(frame, n_folds, seed) if trains else np.zeros(frame.height, dtype=int)
     columns: dict[str, pl.Series] = {"id": frame["id"]}
     for approach in chosen:
-        probabilities = _cross_fit(approach, frame, counts, folds, names, random_seed)
+        probabilities = _cross_fit(approach, frame, counts, folds, names, seed)
         columns[f"{approach.name}_label"] = pl.Series(
             np.asarray(names, dtype=object)[probabilities.argmax(axis=1)], dtype=pl.String
         )
@@ -267,6 +278,7 @@ def predict_examples(
     return pl.DataFrame(columns)
 
 
+@renamed(random_seed="seed")
 def load_predictions(
     ref: FrameLike,
     *,
@@ -274,7 +286,7 @@ def load_predictions(
     approaches: Sequence[str] = tuple(APPROACHES),
     label_names: Sequence[str],
     n_folds: int = 2,
-    random_seed: int = 42,
+    seed: int = 42,
 ) -> pl.DataFrame:
     """Model predictions from a data ref, or — when ``ref`` is ``""`` — from the example approaches.
 
@@ -283,7 +295,7 @@ def load_predictions(
     ref : str, pandas or polars DataFrame
         A data ref (or frame) with one row per text; ``""`` cross-fits ``approaches`` on
         ``texts`` with :func:`predict_examples`.
-    texts, approaches, label_names, n_folds, random_seed
+    texts, approaches, label_names, n_folds, seed
         See :func:`predict_examples`.
 
     Returns
@@ -292,18 +304,22 @@ def load_predictions(
     """
     if isinstance(ref, str) and ref == "":
         return predict_examples(
-            texts, approaches, label_names=label_names, n_folds=n_folds, random_seed=random_seed
+            texts, approaches, label_names=label_names, n_folds=n_folds, seed=seed
         )
     return to_polars(ref, name="predictions")
 
 
 def _approach(name: str) -> Approach:
     if name not in APPROACHES:
-        raise InvalidInputError(UNKNOWN_APPROACH.format(name=name, valid=sorted(APPROACHES)))
+        raise UnknownNameError(
+            name,
+            tuple(sorted(APPROACHES)),
+            message=UNKNOWN_APPROACH.format(name=name, valid=sorted(APPROACHES)),
+        )
     return APPROACHES[name]
 
 
-def _fold_ids(frame: pl.DataFrame, n_folds: int, random_seed: int) -> np.ndarray:
+def _fold_ids(frame: pl.DataFrame, n_folds: int, seed: int) -> np.ndarray:
     """Fold of each text, stratified by label and source (by label alone if strata are tiny)."""
     from sklearn.model_selection import StratifiedKFold
 
@@ -313,7 +329,7 @@ def _fold_ids(frame: pl.DataFrame, n_folds: int, random_seed: int) -> np.ndarray
         strata_series = frame["label"]
     if _smallest_group(strata_series) < n_folds:
         raise InvalidInputError(TOO_FEW_PER_LABEL.format(n_folds=n_folds))
-    splitter = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=random_seed)
+    splitter = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
     fold = np.zeros(frame.height, dtype=np.int64)
     for index, (_, test) in enumerate(splitter.split(np.zeros(frame.height), strata_series)):
         fold[test] = index
@@ -330,17 +346,15 @@ def _cross_fit(
     counts: sparse.csr_matrix,
     folds: np.ndarray,
     names: tuple[str, ...],
-    random_seed: int,
+    seed: int,
 ) -> np.ndarray:
     if not approach.trains:
         everything = np.ones(frame.height, dtype=bool)
-        return approach.fit_predict(
-            _fold(frame, counts, ~everything, everything, names, random_seed)
-        )
+        return approach.fit_predict(_fold(frame, counts, ~everything, everything, names, seed))
     out = np.zeros((frame.height, len(names)))
     for index in np.unique(folds):
         held_out = folds == index
-        fold = _fold(frame, counts, ~held_out, held_out, names, random_seed)
+        fold = _fold(frame, counts, ~held_out, held_out, names, seed)
         out[held_out] = approach.fit_predict(fold)
     return out
 
@@ -351,7 +365,7 @@ def _fold(
     train: np.ndarray,
     test: np.ndarray,
     names: tuple[str, ...],
-    random_seed: int,
+    seed: int,
 ) -> Fold:
     return Fold(
         train=frame.filter(pl.Series(train)),
@@ -359,5 +373,5 @@ def _fold(
         train_counts=counts[train],
         test_counts=counts[test],
         label_names=names,
-        random_seed=random_seed,
+        seed=seed,
     )

@@ -95,12 +95,13 @@ def _calibration(evaluations: ModelEvaluations, ax: Any) -> Any:
 def _confusion(evaluations: ModelEvaluations, ax: Any) -> Any:
     from sklearn.metrics import ConfusionMatrixDisplay
 
-    reports = [(m, r) for m, r in evaluations.reports.items() if r.confusion is not None]
+    reports = [
+        (m, r.confusion, r) for m, r in evaluations.reports.items() if r.confusion is not None
+    ]
     figure = new_figure((4 * len(reports), 3.8))  # shown as an image in any notebook kernel
     axes = figure.subplots(1, len(reports), squeeze=False)
-    for axis, (model, report) in zip(axes[0], reports, strict=True):
-        assert report.confusion is not None
-        display = ConfusionMatrixDisplay(report.confusion, display_labels=list(report.classes))
+    for axis, (model, confusion, report) in zip(axes[0], reports, strict=True):
+        display = ConfusionMatrixDisplay(confusion, display_labels=list(report.classes))
         display.plot(ax=axis, colorbar=False, values_format="d")
         axis.set_title(model, fontsize="small")
     return figure
@@ -158,10 +159,10 @@ def plot_breakdown(breakdown: ErrorBreakdown, ax: Any = None) -> Any:
     return ax.figure
 
 
-def plot_slices(slices: TokenSlices, model: str, n: int = 15, ax: Any = None) -> Any:
-    """Errors / expected errors of the ``n`` most significant terms of ``model``."""
-    ax = _axes(ax, (7, 0.3 * n + 1.5))
-    rows = slices.top(model, n).table
+def plot_slices(slices: TokenSlices, model: str, top_k: int = 15, ax: Any = None) -> Any:
+    """Errors / expected errors of the ``top_k`` most significant terms of ``model``."""
+    ax = _axes(ax, (7, 0.3 * top_k + 1.5))
+    rows = slices.top(model, top_k).table
     positions = np.arange(rows.height)
     colors = np.where(rows["significant"].to_numpy(), "#c44e52", "#8c8c8c")
     ax.barh(positions, rows["lift"].to_numpy(), color=colors)

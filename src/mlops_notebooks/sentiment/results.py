@@ -1,22 +1,24 @@
 """Result objects of the sentiment analyses: frozen dataclasses that render as escaped HTML.
 
-Every result has ``to_frame()`` (its main table, polars), ``to_dict()``/``to_json()`` and
-``_repr_html_`` for notebooks; ``plot()`` where a picture helps (drawn by :mod:`.plots`).
+Every result follows the result protocol (``docs/protocol.md``): ``to_frame()`` (its main table,
+pandas), ``to_polars()``, ``to_dict()``/``to_json()``, ``save_html()``, ``_repr_html_`` for
+notebooks, and ``plot()`` where a picture helps (drawn by :mod:`.plots`).
 Texts are user content: every value and name is passed through :func:`html.escape`, so a review
 containing ``<script>`` shows as text and cannot inject markup.
 """
 
 from __future__ import annotations
 
-import os
+import warnings
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import polars as pl
 
-from mlops_notebooks._io import write_text_atomic
-from mlops_notebooks._render import dumps, fragment, frame_to_html, jsonable, section
+from mlops_notebooks._deprecation import renamed
+from mlops_notebooks._protocol import Result, check_kind, refuse_axes
+from mlops_notebooks._render import figure_of, fragment, frame_to_html, jsonable, section
 
 if TYPE_CHECKING:
     from mlops_notebooks.evaluation import EvaluationReport
@@ -34,8 +36,8 @@ __all__ = [
 ]
 
 
-class _Rendered:
-    """Shared ``to_dict``/``to_json``/``_repr_html_`` from a title and named tables."""
+class _Rendered(Result):
+    """Shared ``to_dict``/``_repr_html_`` from a title and named tables."""
 
     def _title(self) -> str:
         raise NotImplementedError
@@ -50,13 +52,6 @@ class _Rendered:
         """Everything as plain JSON-compatible values."""
         tables = {name or "table": frame for name, frame in self._tables()}
         return dict(jsonable({**self._facts(), **tables}))
-
-    def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
-        """The result as JSON; also written atomically to ``path`` when given."""
-        text = dumps(self.to_dict())
-        if path is not None:
-            write_text_atomic(path, text)
-        return text
 
     def _sections(self, level: int) -> str:
         parts = [f"<p><strong>{_escape(self._title())}</strong></p>"]
@@ -97,7 +92,11 @@ class ModelEvaluations(_Rendered):
     leaderboard: pl.DataFrame
     metric: str
 
-    def to_frame(self) -> pl.DataFrame:
+    plot_kinds: ClassVar[tuple[str, ...]] = ("metrics", "calibration", "confusion")
+    report_title: ClassVar[str] = "Sentiment model evaluation"
+
+    def to_polars(self) -> pl.DataFrame:
+        """The main table (``leaderboard``)."""
         return self.leaderboard
 
     def metrics(self) -> pl.DataFrame:
@@ -123,10 +122,16 @@ class ModelEvaluations(_Rendered):
                 tables.append((f"Confusion matrix: {model}", matrix))
         return tables
 
-    def plot(self, kind: str = "metrics", ax: Any = None) -> Any:
-        """``"metrics"`` (values with intervals), ``"calibration"`` or ``"confusion"``."""
+    def plot(self, kind: str | None = None, *, ax: Any = None) -> Any:
+        """``"metrics"`` (default; values with intervals), ``"calibration"`` or ``"confusion"``.
+
+        ``confusion`` draws one panel per model on its own figure (``ax`` must be ``None``).
+        """
         from . import plots
 
+        kind = check_kind(kind, self.plot_kinds, what="evaluation plot kind")
+        if kind == "confusion":
+            refuse_axes(ax, kind)
         return plots.plot_evaluations(self, kind, ax)
 
 
@@ -152,7 +157,11 @@ class ModelComparison(_Rendered):
     confidence: float
     n_bootstrap: int
 
-    def to_frame(self) -> pl.DataFrame:
+    plot_kinds: ClassVar[tuple[str, ...]] = ("differences",)
+    report_title: ClassVar[str] = "Model comparison"
+
+    def to_polars(self) -> pl.DataFrame:
+        """The main table (``pairs``)."""
         return self.pairs
 
     def _facts(self) -> dict[str, Any]:
@@ -172,10 +181,11 @@ class ModelComparison(_Rendered):
     def _tables(self) -> list[tuple[str, pl.DataFrame]]:
         return [("", self.pairs)]
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, kind: str | None = None, *, ax: Any = None) -> Any:
         """Metric differences with their intervals, one bar per pair."""
         from . import plots
 
+        check_kind(kind, self.plot_kinds, what="comparison plot kind")
         return plots.plot_comparison(self, ax)
 
 
@@ -196,7 +206,10 @@ class Agreement(_Rendered):
     share: np.ndarray
     kappa: np.ndarray
 
-    def to_frame(self) -> pl.DataFrame:
+    plot_kinds: ClassVar[tuple[str, ...]] = ("share",)
+    report_title: ClassVar[str] = "Agreement between models"
+
+    def to_polars(self) -> pl.DataFrame:
         """Long table: ``model_a, model_b, share_same_label, cohen_kappa``."""
         a, b = np.meshgrid(np.arange(len(self.models)), np.arange(len(self.models)), indexing="ij")
         names = np.asarray(self.models, dtype=object)
@@ -223,10 +236,11 @@ class Agreement(_Rendered):
             ("Cohen's kappa", self._matrix(self.kappa)),
         ]
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, kind: str | None = None, *, ax: Any = None) -> Any:
         """Heat map of the share of same labels."""
         from . import plots
 
+        check_kind(kind, self.plot_kinds, what="agreement plot kind")
         return plots.plot_agreement(self, ax)
 
 
@@ -243,7 +257,10 @@ class SampleTable(_Rendered):
     title: str
     table: pl.DataFrame
 
-    def to_frame(self) -> pl.DataFrame:
+    report_title: ClassVar[str] = "Sample of texts"
+
+    def to_polars(self) -> pl.DataFrame:
+        """The main table (``table``)."""
         return self.table
 
     def _title(self) -> str:
@@ -272,8 +289,26 @@ class WinsLosses(_Rendered):
     a_wins: SampleTable
     b_wins: SampleTable
 
-    def to_frame(self) -> pl.DataFrame:
+    plot_kinds: ClassVar[tuple[str, ...]] = ("outcomes",)
+    report_title: ClassVar[str] = "Wins and losses"
+
+    def to_polars(self) -> pl.DataFrame:
+        """The main table (``counts``)."""
         return self.counts
+
+    def plot(self, kind: str | None = None, *, ax: Any = None) -> Any:
+        """Texts per outcome: both right, only one model right, both wrong."""
+        from mlops_notebooks._render import new_axes
+
+        check_kind(kind, self.plot_kinds, what="wins/losses plot kind")
+        axis = new_axes(ax, (6, 3))
+        positions = np.arange(self.counts.height)
+        axis.barh(positions, self.counts["n_texts"].to_numpy(), color="#4c72b0")
+        axis.set_yticks(positions, self.counts["outcome"].to_list())
+        axis.invert_yaxis()
+        axis.set_xlabel("texts")
+        axis.set_title(self._title())
+        return figure_of(axis)
 
     def _title(self) -> str:
         return f"{self.model_a} against {self.model_b}"
@@ -302,7 +337,11 @@ class ErrorBreakdown(_Rendered):
     table: pl.DataFrame
     confidence: float
 
-    def to_frame(self) -> pl.DataFrame:
+    plot_kinds: ClassVar[tuple[str, ...]] = ("error_rate",)
+    report_title: ClassVar[str] = "Error rate by group"
+
+    def to_polars(self) -> pl.DataFrame:
+        """The main table (``table``)."""
         return self.table
 
     def _title(self) -> str:
@@ -312,10 +351,11 @@ class ErrorBreakdown(_Rendered):
         wide = self.table.pivot(on="model", index="group", values="error_rate", maintain_order=True)
         return [("Error rate per model", wide), ("Details", self.table)]
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, kind: str | None = None, *, ax: Any = None) -> Any:
         """Grouped bars: error rate with intervals per group and model."""
         from . import plots
 
+        check_kind(kind, self.plot_kinds, what="error breakdown plot kind")
         return plots.plot_breakdown(self, ax)
 
 
@@ -342,20 +382,32 @@ class TokenSlices(_Rendered):
     n_terms_tested: int
     test: str = "one-sided Fisher exact test"
 
-    def to_frame(self) -> pl.DataFrame:
+    plot_kinds: ClassVar[tuple[str, ...]] = ("lift",)
+    report_title: ClassVar[str] = "Error slices"
+
+    def to_polars(self) -> pl.DataFrame:
+        """The main table (``table``)."""
         return self.table
 
-    def top(self, model: str, n: int = 15, category: str | None = None) -> TokenSlices:
-        """The ``n`` most significant terms of ``model`` (optionally of one category)."""
+    @renamed(n="top_k")
+    def top(self, model: str, top_k: int = 15, category: str | None = None) -> TokenSlices:
+        """The ``top_k`` most significant terms of ``model`` (optionally of one category)."""
         rows = self.table.filter(pl.col("model") == model)
         if category is not None:
             rows = rows.filter(pl.col("category") == category)
         return TokenSlices(
-            table=rows.head(n), alpha=self.alpha, n_terms_tested=self.n_terms_tested, test=self.test
+            table=rows.head(top_k),
+            alpha=self.alpha,
+            n_terms_tested=self.n_terms_tested,
+            test=self.test,
         )
 
     def _facts(self) -> dict[str, Any]:
         return {"alpha": self.alpha, "n_terms_tested": self.n_terms_tested, "test": self.test}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The settings and every tested term (the display shows the top terms only)."""
+        return dict(jsonable({**self._facts(), "table": self.table}))
 
     def _title(self) -> str:
         found = int(self.table["significant"].sum())
@@ -368,11 +420,32 @@ class TokenSlices(_Rendered):
         models = self.table["model"].unique(maintain_order=True).to_list()
         return [(f"Top terms: {m}", self.top(m, 10).table) for m in models]
 
-    def plot(self, model: str, n: int = 15, ax: Any = None) -> Any:
-        """Errors / expected errors of the ``n`` top terms of ``model``."""
+    @renamed(n="top_k")
+    def plot(
+        self, kind: str | None = None, *, ax: Any = None, model: str | None = None, top_k: int = 15
+    ) -> Any:
+        """Errors / expected errors of the ``top_k`` top terms of ``model`` (default: the first).
+
+        ``kind`` is ``"lift"`` (the only kind).
+        """
+        from mlops_notebooks._protocol import lookup
+
         from . import plots
 
-        return plots.plot_slices(self, model, n, ax)
+        models = tuple(self.table["model"].unique(maintain_order=True))
+        if kind in models and model is None:  # the old signature: plot(model, n)
+            warnings.warn(
+                "TokenSlices.plot(model) is deprecated and will be removed in the next release;"
+                " use plot(model=...)",
+                DeprecationWarning,
+                stacklevel=3,
+            )
+            kind, model = None, kind
+        check_kind(kind, self.plot_kinds, what="error slices plot kind")
+        if model is None and models:
+            model = models[0]
+        lookup(dict.fromkeys(models), str(model), what="model")
+        return plots.plot_slices(self, str(model), top_k, ax)
 
 
 @dataclass(frozen=True, eq=False)
@@ -396,8 +469,26 @@ class LabelIssues(_Rendered):
     by_source: pl.DataFrame
     probabilities_from: str
 
-    def to_frame(self) -> pl.DataFrame:
+    plot_kinds: ClassVar[tuple[str, ...]] = ("by_source",)
+    report_title: ClassVar[str] = "Label issues"
+
+    def to_polars(self) -> pl.DataFrame:
+        """The main table (``issues``)."""
         return self.issues
+
+    def plot(self, kind: str | None = None, *, ax: Any = None) -> Any:
+        """Share of texts flagged as likely mislabeled, per source."""
+        from mlops_notebooks._render import new_axes
+
+        check_kind(kind, self.plot_kinds, what="label issues plot kind")
+        axis = new_axes(ax, (6, 0.4 * self.by_source.height + 1.5))
+        positions = np.arange(self.by_source.height)
+        axis.barh(positions, self.by_source["issue_rate"].to_numpy(), color="#c44e52")
+        axis.set_yticks(positions, [str(s) for s in self.by_source["source"].to_list()])
+        axis.invert_yaxis()
+        axis.set_xlabel("share of texts likely mislabeled")
+        axis.set_title("Label issues by source")
+        return figure_of(axis)
 
     def _facts(self) -> dict[str, Any]:
         return {"n_texts": self.n_texts, "probabilities_from": self.probabilities_from}
@@ -443,7 +534,11 @@ class TextDrift(_Rendered):
     n_current: int
     length_sample: dict[str, np.ndarray] = field(default_factory=dict)
 
-    def to_frame(self) -> pl.DataFrame:
+    plot_kinds: ClassVar[tuple[str, ...]] = ("lengths", "terms")
+    report_title: ClassVar[str] = "Text drift"
+
+    def to_polars(self) -> pl.DataFrame:
+        """The main table (``vocabulary``)."""
         return self.vocabulary
 
     def _facts(self) -> dict[str, Any]:
@@ -466,8 +561,9 @@ class TextDrift(_Rendered):
             ("Terms that tell the sets apart", self.terms),
         ]
 
-    def plot(self, kind: str = "lengths", ax: Any = None) -> Any:
-        """``"lengths"`` (word-count histograms) or ``"terms"`` (domain-classifier terms)."""
+    def plot(self, kind: str | None = None, *, ax: Any = None) -> Any:
+        """``"lengths"`` (default; word-count histograms) or ``"terms"`` (classifier terms)."""
         from . import plots
 
+        kind = check_kind(kind, self.plot_kinds, what="text drift plot kind")
         return plots.plot_drift(self, kind, ax)

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from mlops_notebooks._deprecation import renamed
 from mlops_notebooks.errors import InvalidInputError
 
 from ._text import document_terms, tokens
@@ -41,10 +42,11 @@ def _series(texts: Any, name: str) -> pl.Series:
     return series.alias(name)
 
 
-def _sample(series: pl.Series, size: int, random_seed: int) -> pl.Series:
-    return series if series.len() <= size else series.sample(n=size, seed=random_seed)
+def _sample(series: pl.Series, size: int, seed: int) -> pl.Series:
+    return series if series.len() <= size else series.sample(n=size, seed=seed)
 
 
+@renamed(random_seed="seed")
 def compare_texts(
     reference: Sequence[str] | pl.Series | Any,
     current: Sequence[str] | pl.Series | Any,
@@ -52,7 +54,7 @@ def compare_texts(
     max_texts: int = 5000,
     n_folds: int = 5,
     n_terms: int = 15,
-    random_seed: int = 0,
+    seed: int = 0,
 ) -> TextDrift:
     """Describe how ``current`` texts differ from ``reference`` texts.
 
@@ -66,7 +68,7 @@ def compare_texts(
         Cross-validation folds of the domain classifier.
     n_terms : int, default 15
         Terms listed per side.
-    random_seed : int, default 0
+    seed : int, default 0
 
     Returns
     -------
@@ -75,8 +77,8 @@ def compare_texts(
     from scipy.stats import ks_2samp
 
     size = min(_series(reference, "reference").len(), _series(current, "current").len(), max_texts)
-    ref = _sample(_series(reference, "reference"), size, random_seed)
-    cur = _sample(_series(current, "current"), size, random_seed + 1)
+    ref = _sample(_series(reference, "reference"), size, seed)
+    cur = _sample(_series(current, "current"), size, seed + 1)
     counts = {name: _lengths(s) for name, s in (("reference", ref), ("current", cur))}
     rows = []
     for measure in ("characters", "words"):
@@ -95,7 +97,7 @@ def compare_texts(
         )
     both = pl.concat([ref, cur])
     is_current = np.r_[np.zeros(ref.len(), dtype=int), np.ones(cur.len(), dtype=int)]
-    auc, terms = _domain_classifier(both, is_current, n_folds, n_terms, random_seed)
+    auc, terms = _domain_classifier(both, is_current, n_folds, n_terms, seed)
     return TextDrift(
         lengths=pl.DataFrame(rows),
         vocabulary=_vocabulary(both, is_current),
@@ -141,7 +143,7 @@ def _vocabulary(texts: pl.Series, is_current: np.ndarray) -> pl.DataFrame:
 
 
 def _domain_classifier(
-    texts: pl.Series, is_current: np.ndarray, n_folds: int, n_terms: int, random_seed: int
+    texts: pl.Series, is_current: np.ndarray, n_folds: int, n_terms: int, seed: int
 ) -> tuple[float, pl.DataFrame]:
     from sklearn.feature_extraction.text import TfidfTransformer
     from sklearn.linear_model import LogisticRegression
@@ -154,7 +156,7 @@ def _domain_classifier(
         TfidfTransformer(sublinear_tf=True),
         LogisticRegression(C=1.0, solver="liblinear"),
     )
-    folds = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=random_seed)
+    folds = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
     scores = cross_val_predict(model, terms.matrix, is_current, cv=folds, method="predict_proba")
     auc = float(roc_auc_score(is_current, scores[:, 1]))
     coefficients = model.fit(terms.matrix, is_current)[-1].coef_[0]

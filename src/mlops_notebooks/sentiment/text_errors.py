@@ -18,7 +18,8 @@ import numpy as np
 import polars as pl
 from scipy import sparse
 
-from mlops_notebooks.errors import InvalidInputError
+from mlops_notebooks._deprecation import renamed
+from mlops_notebooks.errors import InvalidInputError, UnknownNameError
 
 from ._text import document_terms
 from .inputs import TextPredictions
@@ -66,11 +67,12 @@ register_term_category(
 )
 
 
+@renamed(n="top_k")
 def sample_table(
     data: TextPredictions,
     *,
     rows: np.ndarray | Sequence[int] | None = None,
-    n: int = 20,
+    top_k: int = 20,
     title: str = "Texts with every model's label and confidence",
 ) -> SampleTable:
     """A readable per-text table: text, gold label, each model's label and confidence.
@@ -79,14 +81,15 @@ def sample_table(
     ----------
     data : TextPredictions
     rows : array of int, optional
-        Row positions to show, in this order; default the first ``n``.
-    n : int, default 20
+        Row positions to show, in this order; default the first ``top_k``.
+    top_k : int, default 20
+        Rows shown when ``rows`` is not given (``n`` is its deprecated old name).
     title : str
     """
-    positions = np.arange(min(n, data.n_texts)) if rows is None else np.asarray(rows, dtype=int)
+    positions = np.arange(min(top_k, data.n_texts)) if rows is None else np.asarray(rows, dtype=int)
     wrong = np.sum([~data.correct(m) for m in data.models], axis=0)
     table = (
-        data.to_frame()
+        data.to_polars()
         .with_columns(models_wrong=pl.Series(wrong, dtype=pl.Int64))
         .drop("n_words")[positions.tolist()]
         .rename({"label": "gold label"})
@@ -96,12 +99,13 @@ def sample_table(
     return SampleTable(title=title, table=table)
 
 
-def most_confident_errors(data: TextPredictions, model: str, *, n: int = 10) -> SampleTable:
-    """The texts ``model`` got wrong with the highest confidence in its wrong label."""
+@renamed(n="top_k")
+def most_confident_errors(data: TextPredictions, model: str, *, top_k: int = 10) -> SampleTable:
+    """The ``top_k`` texts ``model`` got wrong with the highest confidence in its wrong label."""
     wrong = ~data.correct(model)
     confidence = np.nan_to_num(data.confidence(model), nan=0.0)
     order = np.argsort(-confidence, kind="stable")
-    rows = order[wrong[order]][:n]
+    rows = order[wrong[order]][:top_k]
     return sample_table(data, rows=rows, title=f"Most confident errors of {model}")
 
 
@@ -170,7 +174,11 @@ def _groups(data: TextPredictions, by: str, n_bins: int) -> pl.Series:
         labels = [f"{int(edges[i])}–{int(edges[i + 1])} words" for i in range(edges.size - 1)]
         # Zero-padded rank keeps bands in length order when sorted as text.
         return pl.Series([f"{b + 1:02d}. {labels[b]}" for b in range(len(labels))])[band.tolist()]
-    raise InvalidInputError(UNKNOWN_GROUPING.format(valid=["length", "source", "label"], by=by))
+    raise UnknownNameError(
+        str(by),
+        ("length", "source", "label"),
+        message=UNKNOWN_GROUPING.format(valid=["length", "source", "label"], by=by),
+    )
 
 
 def error_slices(

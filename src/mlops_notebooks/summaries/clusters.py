@@ -65,7 +65,8 @@ def _dask(address: str | None) -> Iterator[Callable[[str], Any]]:
     import dask.dataframe as dd
     import distributed
 
-    cluster = None if address else distributed.LocalCluster(dashboard_address=None)
+    # Port 0: a free local port. None would still try 8787 and warn when another cluster has it.
+    cluster = None if address else distributed.LocalCluster(dashboard_address="127.0.0.1:0")
     with distributed.Client(address or cluster):
         try:
             yield lambda ref: dd.read_parquet(_parquet_path(ref, "dask"))

@@ -7,13 +7,12 @@ Exit code 0 when the data set did not drift, 1 when it drifted, 2 on bad input (
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from mlops_notebooks.cli.commands._engine import add_engine_arguments
 
 if TYPE_CHECKING:
     from mlops_notebooks.drift import DriftReport
-    from mlops_notebooks.summaries.engines import Engine
 
 EXIT_NO_DRIFT = 0
 EXIT_DRIFT = 1
@@ -31,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("reference", metavar="REFERENCE")
     parser.add_argument("current", metavar="CURRENT")
-    parser.add_argument("--columns", metavar="A,B", help="compare only these columns")
+    parser.add_argument("--features", "--columns", metavar="A,B", help="compare only these columns")
     parser.add_argument(
         "--config", metavar="FILE.yaml", help="methods, thresholds, columns to ignore, drift share"
     )
@@ -48,11 +47,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def handle(args: argparse.Namespace) -> int:
-    report = run_check(
+    from mlops_notebooks.drift import check_drift
+
+    report = check_drift(
         args.reference,
         args.current,
-        columns=args.columns,
         config=args.config,
+        features=args.features,
         drift_share=args.drift_share,
         json_path=args.json,
         html_path=args.html,
@@ -61,37 +62,6 @@ def handle(args: argparse.Namespace) -> int:
     )
     print(format_table(report))
     return EXIT_DRIFT if report.dataset_drift else EXIT_NO_DRIFT
-
-
-def run_check(
-    reference: str,
-    current: str,
-    *,
-    columns: str | None = None,
-    config: str | None = None,
-    drift_share: float | None = None,
-    json_path: str | None = None,
-    html_path: str | None = None,
-    engine: Engine = "auto",
-    address: str | None = None,
-) -> DriftReport:
-    """Run the comparison with config-file settings overridden by options; write outputs."""
-    from mlops_notebooks._io import write_text_atomic
-    from mlops_notebooks.drift import DriftConfig, compare, load_config
-    from mlops_notebooks.summaries.clusters import on_engine
-
-    settings: dict[str, Any] = (load_config(config) if config else DriftConfig()).to_kwargs()
-    if columns:
-        settings["columns"] = [c.strip() for c in columns.split(",") if c.strip()]
-    if drift_share is not None:
-        settings["drift_share"] = drift_share
-    with on_engine(engine, address) as open_data:
-        report = compare(open_data(reference), open_data(current), engine=engine, **settings)
-    if json_path:
-        write_text_atomic(json_path, report.to_json() + "\n")
-    if html_path:
-        write_text_atomic(html_path, report.to_html())
-    return report
 
 
 def format_table(report: DriftReport) -> str:

@@ -34,43 +34,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from mlops_notebooks._frames import to_polars
-    from mlops_notebooks._io import write_text_atomic
-    from mlops_notebooks._render import dumps
-    from mlops_notebooks.data import load_dataset
-    from mlops_notebooks.evaluation import assess_bias, evaluate
-    from mlops_notebooks.evaluation.html import evaluation_page
+    from mlops_notebooks.evaluation import assess_model
 
-    dataset = load_dataset(args.data, backend="polars")
-    frame = to_polars(dataset, name="DATA")
     probabilities = args.probabilities
     if probabilities is not None and len(probabilities) == 1:
         probabilities = probabilities[0]
-    report = evaluate(
-        frame,
+    assessment = assess_model(
+        args.data,
         target=args.target,
         prediction=args.prediction,
         probabilities=probabilities,
+        groups=args.group,
         task=args.task,
         n_bootstrap=args.n_bootstrap,
         time_column=args.time_column,
     )
-    payload = report.to_dict()
-    bias = None
-    if args.group:
-        bias = assess_bias(
-            frame, target=args.target, prediction=args.prediction, groups=args.group, task=args.task
-        )
-        payload["bias"] = bias.to_dict()
     if args.json:
-        write_text_atomic(args.json, dumps(payload))
+        assessment.to_json(args.json)
     if args.html:
-        provenance = [dataset.provenance.to_dict()]
-        write_text_atomic(args.html, evaluation_page(report, bias, provenance=provenance))
-    print(_metrics_table(report))
-    if bias is not None:
+        assessment.save_html(args.html)
+    print(_metrics_table(assessment.evaluation))
+    if assessment.bias is not None:
         print()
-        print(_bias_summary(bias))
+        print(_bias_summary(assessment.bias))
     return 0
 
 

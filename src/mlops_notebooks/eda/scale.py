@@ -34,7 +34,7 @@ from mlops_notebooks.summaries.table import ColumnSketch, TableSummary, summariz
 if TYPE_CHECKING:
     import polars as pl
 
-    from mlops_notebooks.eda.profiling import DataProfile
+    from mlops_notebooks.eda.warnings import ProfileWarning
 
 __all__ = ["profile_at_scale", "summarize_table"]
 
@@ -65,10 +65,11 @@ def _summarize_normalized(frame: pl.DataFrame, kinds: dict[str, ColumnKind]) -> 
 
 def profile_at_scale(
     data: Any, engine: str, *, thresholds: WarningThresholds, progress: bool | None
-) -> DataProfile:
-    """The profile of ``data`` from merged partition summaries (no correlations)."""
-    from mlops_notebooks.eda.profiling import DataProfile
+) -> tuple[DatasetOverview, tuple[ColumnProfile, ...], tuple[ProfileWarning, ...]]:
+    """Overview, column profiles and warnings of ``data`` from merged partition summaries.
 
+    :func:`mlops_notebooks.eda.profile` builds the :class:`DataProfile` (no correlations).
+    """
     summary = summarize_table(data, engine, progress=progress)
     columns = [column_profile(sketch) for sketch in summary.columns.values()]
     kinds: dict[str, int] = {}
@@ -81,13 +82,7 @@ def profile_at_scale(
         duplicate_rows=summary.duplicate_rows,
         kinds=kinds,
     )
-    return DataProfile(
-        overview=overview,
-        columns=tuple(columns),
-        warnings=tuple(collect_warnings(overview, columns, thresholds)),
-        thresholds=thresholds,
-        correlations=None,
-    )
+    return overview, tuple(columns), tuple(collect_warnings(overview, columns, thresholds))
 
 
 def column_profile(sketch: ColumnSketch) -> ColumnProfile:
