@@ -165,19 +165,15 @@ def compare(
     names = _select_columns(ref_frame, cur_frame, features, ignore)
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         results = list(pool.map(lambda c: _compare_column(ref_frame, cur_frame, c, options), names))
-    results = _apply_correction(results, correction)
-    compared = [r for r in results if r.compared and r.role == "feature"]
-    share = sum(r.drift for r in compared) / len(compared) if compared else 0.0
-    return DriftReport(
-        columns=tuple(results),
-        dataset_drift=bool(compared) and share >= drift_share,
-        share_of_drifted_columns=share,
-        drift_share=drift_share,
-        reference_rows=ref_frame.height,
-        current_rows=cur_frame.height,
-        correction=correction,
-        only_in_reference=tuple(c for c in ref_frame.columns if c not in cur_frame.columns),
-        only_in_current=tuple(c for c in cur_frame.columns if c not in ref_frame.columns),
+    return _report(
+        results,
+        correction,
+        drift_share,
+        (ref_frame.height, cur_frame.height),
+        (
+            tuple(c for c in ref_frame.columns if c not in cur_frame.columns),
+            tuple(c for c in cur_frame.columns if c not in ref_frame.columns),
+        ),
         reference_provenance=ref_provenance,
         current_provenance=cur_provenance,
         performance=_performance(ref_frame, cur_frame, target, prediction, probabilities),
@@ -190,7 +186,9 @@ def _report(
     drift_share: float,
     rows: tuple[int, int],
     only: tuple[tuple[str, ...], tuple[str, ...]],
+    **extra: Any,
 ) -> DriftReport:
+    """The report over ``results``: correction applied, share and verdict from the features."""
     results = _apply_correction(results, correction)
     features = [r for r in results if r.compared and r.role == "feature"]
     share = sum(r.drift for r in features) / len(features) if features else 0.0
@@ -204,6 +202,7 @@ def _report(
         correction=correction,
         only_in_reference=only[0],
         only_in_current=only[1],
+        **extra,
     )
 
 
