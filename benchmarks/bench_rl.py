@@ -2,9 +2,11 @@
 
 1. **Recording overhead.** The example environment (gym-anytrading ``StocksEnv`` on GOOGL via
    ``make_trading_env``) steps through the same seeded action sequence with and without
-   :class:`~mlops_notebooks.rl.TrajectoryRecorder`, alone and driven by the momentum policy;
-   rounds (full episodes) alternate and the median CPU time per step of each is compared. The
-   recorded run includes building the final table.
+   :class:`~mlops_notebooks.rl.TrajectoryRecorder`, alone and driven by the momentum policy.
+   Episodes without and with the recorder alternate; each round's ratio of CPU times (the
+   recorded side includes building the table) is reported as a median and quartiles over the
+   rounds. ``--instructions`` also counts instructions per step under callgrind, a figure that
+   does not move with the machine's load.
 2. **Analysis of N recorded steps.** A synthetic trajectory (random-walk prices, persistent
    random positions, two reward components, two observation features, timestamps) is written to
    Parquet; one subprocess then reads it with ``load_trajectories`` and runs ``backtest`` (metrics
@@ -14,13 +16,15 @@
 
 Usage (serialise heavy runs on the shared machine)::
 
-    flock /tmp/mlops-bench.lock .venv/bin/python benchmarks/bench_rl.py --steps 1000000
+    flock /tmp/mlops-bench.lock .venv/bin/python benchmarks/bench_rl.py --steps 1000000 \
+        --instructions
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -99,46 +103,123 @@ def synthetic_trajectory(steps: int, *, seed: int = 0, episode_length: int = 100
     )
 
 
-def _episodes(env, actions: list[int], policy, record: bool, episodes: int) -> float:
-    """CPU seconds per step of ``episodes`` full episodes (recording: table built at the end)."""
-    from mlops_notebooks.rl import TrajectoryRecorder
-
-    target = TrajectoryRecorder(env) if record else env
+def _episode(target, actions: list[int], policy, seed: int) -> float:
+    """CPU seconds of one full episode."""
     started = time.process_time()
-    for episode in range(episodes):
-        observation, _ = target.reset(seed=episode)
-        for action in actions:
-            if policy is not None:
-                action = policy.predict(observation)[0]
-            observation, _, terminated, truncated, _ = target.step(action)
-            if terminated or truncated:
-                break
-    if record:
-        target.trajectory()
-    return (time.process_time() - started) / (len(actions) * episodes)
+    observation, _ = target.reset(seed=seed)
+    for action in actions:
+        if policy is not None:
+            action = policy.predict(observation)[0]
+        observation, _, terminated, truncated, _ = target.step(action)
+        if terminated or truncated:
+            break
+    return time.process_time() - started
 
 
 def recording_overhead(rounds: int, episodes: int = 10) -> dict[str, float]:
-    """Median CPU time per step over alternating rounds of ``episodes`` GOOGL episodes.
+    """Recording overhead from paired episodes, as a median over ``rounds``.
 
-    CPU time of this process, not wall time: on a shared machine other processes inflate wall
-    time unevenly between rounds.
+    Each round makes a fresh recorder and alternates one episode without it and one with it,
+    ``episodes`` times, then builds the table (its time counts as recording). CPU time of this
+    process, not wall time; pairing episodes keeps both sides under the same machine load.
     """
-    from mlops_notebooks.rl import MomentumAgent, make_trading_env
+    from mlops_notebooks.rl import MomentumAgent, TrajectoryRecorder, make_trading_env
 
     env = make_trading_env("googl")
     steps = int(env.unwrapped._end_tick - env.unwrapped._start_tick)
     actions = np.random.default_rng(0).integers(0, 2, steps).tolist()
     out: dict[str, float] = {"steps_per_episode": steps, "episodes": episodes, "rounds": rounds}
     for label, policy in (("env_only", None), ("with_momentum_policy", MomentumAgent())):
-        plain, recorded = [], []
+        plain_us, recorded_us, ratios = [], [], []
         for _ in range(rounds):
-            plain.append(_episodes(env, actions, policy, record=False, episodes=episodes))
-            recorded.append(_episodes(env, actions, policy, record=True, episodes=episodes))
-        base, with_recorder = statistics.median(plain), statistics.median(recorded)
-        out[f"{label}_us_per_step"] = base * 1e6
-        out[f"{label}_recorded_us_per_step"] = with_recorder * 1e6
-        out[f"{label}_overhead_pct"] = 100 * (with_recorder / base - 1)
+            recorder = TrajectoryRecorder(env)
+            plain = recorded = 0.0
+            for episode in range(episodes):
+                plain += _episode(env, actions, policy, episode)
+                recorded += _episode(recorder, actions, policy, episode)
+            started = time.process_time()
+            recorder.trajectory()
+            recorded += time.process_time() - started
+            plain_us.append(plain / (steps * episodes) * 1e6)
+            recorded_us.append(recorded / (steps * episodes) * 1e6)
+            ratios.append(recorded / plain)
+        out[f"{label}_us_per_step"] = statistics.median(plain_us)
+        out[f"{label}_recorded_us_per_step"] = statistics.median(recorded_us)
+        out[f"{label}_overhead_pct"] = 100 * (statistics.median(ratios) - 1)
+        quartiles = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
+        out[f"{label}_overhead_pct_q1"] = 100 * (quartiles[0] - 1)
+        out[f"{label}_overhead_pct_q3"] = 100 * (quartiles[-1] - 1)
+    return out
+
+
+INSTRUCTIONS = """
+import os, subprocess, sys
+import numpy as np
+from mlops_notebooks.rl import TrajectoryRecorder, make_trading_env
+record, episodes = sys.argv[1] == "recorded", int(sys.argv[2])
+env = make_trading_env("googl")
+steps = int(env.unwrapped._end_tick - env.unwrapped._start_tick)
+actions = np.random.default_rng(0).integers(0, 2, steps).tolist()
+def run(n):
+    target = TrajectoryRecorder(env) if record else env
+    for episode in range(n):
+        target.reset(seed=episode)
+        for action in actions:
+            _, _, terminated, truncated, _ = target.step(action)
+            if terminated or truncated:
+                break
+    if record:
+        target.trajectory()
+run(2)  # imports and first calls happen outside the measurement
+def control(flag):
+    subprocess.run(["callgrind_control", "-i", flag, str(os.getpid())], check=True,
+                   capture_output=True)
+control("on")
+run(episodes)
+control("off")
+print(steps * episodes)
+"""
+
+
+def instruction_overhead(episodes: int = 10) -> dict[str, float]:
+    """Instructions per step without and with the recorder (table built), under callgrind.
+
+    Instruction counts do not depend on what else the machine runs, so they show small
+    differences that CPU time on a shared machine hides; they do not count cache misses.
+    """
+    import shutil
+    import tempfile
+
+    if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
+        return {"instructions": float("nan")}
+    out: dict[str, float] = {}
+    for mode in ("plain", "recorded"):
+        with tempfile.TemporaryDirectory() as folder:
+            done = subprocess.run(
+                [
+                    "valgrind",
+                    "--tool=callgrind",
+                    "--instr-atstart=no",
+                    f"--callgrind-out-file={folder}/callgrind.out",
+                    sys.executable,
+                    "-c",
+                    INSTRUCTIONS,
+                    mode,
+                    str(episodes),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+                env={**os.environ, "PYTHONHASHSEED": "0"},
+            )
+            steps = int(done.stdout.split()[-1])
+            collected = next(
+                line for line in done.stderr.splitlines() if "Collected" in line
+            ).split()[-1]
+            out[f"{mode}_instructions_per_step"] = int(collected.replace(",", "")) / steps
+    out["instructions_overhead_pct"] = 100 * (
+        out["recorded_instructions_per_step"] / out["plain_instructions_per_step"] - 1
+    )
     return out
 
 
@@ -158,8 +239,15 @@ def main() -> None:
     parser.add_argument("--steps", type=int, nargs="+", default=[1_000_000])
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--out", type=Path)
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count instructions per step under valgrind's callgrind (about 2 minutes)",
+    )
     args = parser.parse_args()
     results: dict = {"recording": recording_overhead(args.rounds)}
+    if args.instructions:
+        results["recording"].update(instruction_overhead())
     print(json.dumps(results["recording"]))
     results["analysis"] = []
     for steps in args.steps:

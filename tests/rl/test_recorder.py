@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import gymnasium as gym
 import numpy as np
 import polars as pl
@@ -122,3 +124,134 @@ def test_forex_positions_are_signed_and_times_parsed():
     assert set(frame["position"].unique()) == {-1.0, 1.0}  # forex: short is a real short
     assert frame["time"].dtype == pl.Datetime("us")
     assert frame["time"].is_sorted() and frame["time"][0].year == 2017
+
+
+# -- the gym-anytrading fast path: observations and info rebuilt from the environment ---------
+
+
+def _per_step(monkeypatch):
+    """Make new recorders record observations and info step by step (no adapter rebuild)."""
+    import mlops_notebooks.rl.adapters as adapters
+
+    monkeypatch.setattr(adapters.AnyTradingAdapter, "keeps_history", False)
+
+
+@pytest.mark.parametrize("dataset", ["googl", "eurusd"])
+def test_rebuilt_columns_equal_those_recorded_step_by_step(dataset, monkeypatch):
+    import mlops_notebooks.rl.recorder as recorder
+
+    monkeypatch.setattr(recorder, "BUFFER_ROWS", 97)  # flushes in the middle of episodes
+    monkeypatch.setattr(recorder, "EPISODE_FLUSH_ROWS", 150)
+
+    def record():
+        env = TrajectoryRecorder(make_trading_env(dataset, end=400), agent="r")
+        agent = RandomAgent(seed=2)
+        for episode in range(3):
+            observation, _ = env.reset(seed=10 + episode)
+            for step in itertools.count():
+                observation, _, terminated, truncated, _ = env.step(agent.predict(observation)[0])
+                if step % 61 == 60:
+                    env.flush()  # mid-episode, as trajectory() would
+                if terminated or truncated:
+                    break
+        return env
+
+    fast = record()
+    assert fast._from_env  # the adapter rebuilt observations and info
+    _per_step(monkeypatch)
+    slow = record()
+    assert not slow._from_env
+    expected = slow.trajectory().frame
+    assert {"info_total_reward", "info_total_profit", "info_position", "obs_last_0"} <= set(
+        expected.columns
+    )
+    assert fast.trajectory().frame.equals(expected)
+
+
+class _ScaledObservations(gym.Wrapper):
+    """Observations that are not gym-anytrading's windows: the recorder must copy them."""
+
+    def reset(self, **kwargs):
+        observation, info = self.env.reset(**kwargs)
+        return observation * 2, info
+
+    def step(self, action):
+        observation, *rest = self.env.step(action)
+        return (observation * 2, *rest)
+
+
+def test_an_observation_the_adapter_cannot_rebuild_is_recorded_per_step():
+    seen = []
+
+    def policy(observation):
+        seen.append(observation[-1].copy())
+        return 1
+
+    env = _ScaledObservations(make_trading_env("googl", start=100, end=160))
+    recorder = TrajectoryRecorder(env)
+    observation, _ = recorder.reset(seed=0)
+    done = False
+    while not done:
+        observation, _, terminated, truncated, _ = recorder.step(policy(observation))
+        done = terminated or truncated
+    assert not recorder._from_env
+    frame = recorder.trajectory().frame
+    np.testing.assert_allclose(frame["obs_last_0"].to_numpy(), np.stack(seen)[:, 0])
+    assert frame["info_total_profit"].null_count() == 0
+
+
+def test_stepping_the_environment_behind_the_recorders_back_is_refused():
+    env = make_trading_env("googl", start=100, end=200)
+    recorder = TrajectoryRecorder(env)
+    recorder.reset(seed=0)
+    recorder.step(1)
+    env.step(0)  # not recorded, but kept in the environment's history
+    recorder.step(1)
+    with pytest.raises(InvalidInputError, match="history"):
+        recorder.trajectory()
+
+
+def test_the_fast_path_keeps_no_python_container_per_step():
+    import gc
+
+    recorder = TrajectoryRecorder(make_trading_env("googl"))
+    recorder.reset(seed=0)
+    recorder.step(1)
+    gc.collect()
+    before = len(gc.get_objects())
+    for step in range(1_000):
+        recorder.step(step % 2)
+    # the environment itself keeps nothing per step either; a tuple or dict per step would
+    # show as about a thousand new tracked objects
+    assert len(gc.get_objects()) - before < 50
+
+
+def test_truncation_marked_after_a_flush_and_tables_sorted_by_seed(walk_env, monkeypatch):
+    import mlops_notebooks.rl.recorder as recorder
+
+    monkeypatch.setattr(recorder, "EPISODE_FLUSH_ROWS", 1)
+    env = TrajectoryRecorder(walk_env)
+    for seed in (7, 3):  # seeds out of order: the table is sorted by seed
+        env.reset(seed=seed)
+        for _ in range(5):
+            env.step(1)
+        env.flush()
+        env.mark_truncated()
+    frame = env.trajectory().frame
+    assert frame["seed"].to_list() == [3] * 5 + [7] * 5
+    assert frame.filter(pl.col("truncated"))["step"].to_list() == [4, 4]
+
+
+@pytest.mark.parametrize("dataset", ["walk", "googl"])
+def test_components_see_the_observation_the_action_was_chosen_from(dataset, walk_env):
+    env = walk_env if dataset == "walk" else make_trading_env("googl", start=100, end=160)
+    chosen = []
+
+    def policy(observation):
+        chosen.append(np.asarray(observation, dtype=float).ravel()[-1])
+        return 1
+
+    frame = record_episodes(
+        env, policy, reward_components={"seen": lambda view: float(view.observation[-1])}
+    ).frame
+    np.testing.assert_allclose(frame["reward_seen"].to_numpy(), chosen)

@@ -10,15 +10,46 @@ the time from its data frame's index.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+
+from mlops_notebooks.errors import InvalidInputError
 
 __all__ = ["AnyTradingAdapter", "EnvAdapter", "adapter_for"]
 
 
 class EnvAdapter:
-    """Generic: ``price``, ``position`` and ``time`` come from ``info`` when present."""
+    """Generic: ``price``, ``position`` and ``time`` come from ``info`` when present.
+
+    An adapter whose ``keeps_history`` is true also rebuilds observations and ``info`` values
+    from the environment's own state once per flush, so the recorder need not copy them per
+    step; it must then implement :meth:`rebuilds`, :meth:`info_in_history`, :meth:`history`,
+    :meth:`observations` and :meth:`history_columns`.
+    """
+
+    keeps_history = False
+
+    def rebuilds(self, env: Any, observation: Any, step: int) -> bool:
+        """Whether ``observation``, returned ``step`` steps into an episode, is rebuilt exactly."""
+        return False
+
+    def info_in_history(self, env: Any, info: dict) -> bool:
+        """Whether the environment's history holds exactly this episode's first ``info``."""
+        return False
+
+    def history(self, env: Any) -> dict:
+        """The environment's per-episode history (key → list of per-step values)."""
+        raise NotImplementedError
+
+    def observations(self, env: Any, steps: np.ndarray, kind: str, dtype: Any) -> np.ndarray:
+        """The recorded observation block (rows × features, float64) before each step."""
+        raise NotImplementedError
+
+    def history_columns(self, segments: Sequence[Any]) -> dict[str, list[Any]]:
+        """``info`` values per key for the buffered rows of ``segments``."""
+        raise NotImplementedError
 
     def columns(self, env: Any, steps: np.ndarray, info: dict[str, Any]) -> dict[str, Any]:
         """Schema columns built from the rows' step numbers and ``info`` columns."""
@@ -30,7 +61,73 @@ class EnvAdapter:
 
 
 class AnyTradingAdapter(EnvAdapter):
-    """gym-anytrading's ``TradingEnv``: price array, ``Positions`` enum, data frame index."""
+    """gym-anytrading's ``TradingEnv``: price array, ``Positions`` enum, data frame index.
+
+    The environment keeps each step's ``info`` in ``history`` and returns as observation the
+    window of ``signal_features`` ending at the current tick, so both are rebuilt per flush.
+    """
+
+    keeps_history = True
+
+    def rebuilds(self, env: Any, observation: Any, step: int) -> bool:
+        """Whether ``observation`` is the ``signal_features`` window ``step`` ticks in."""
+        inner = env.unwrapped
+        tick = inner._start_tick + step
+        if inner._current_tick != tick or type(observation) is not np.ndarray:
+            return False
+        expected = inner.signal_features[tick - inner.window_size + 1 : tick + 1]
+        return observation.shape == expected.shape and bool(
+            np.array_equal(observation, expected, equal_nan=observation.dtype.kind == "f")
+        )
+
+    def info_in_history(self, env: Any, info: dict) -> bool:
+        """Whether ``history`` holds this first step's ``info``, and only it."""
+        history = getattr(env.unwrapped, "history", None)
+        if not isinstance(history, dict) or set(history) != set(info):
+            return False
+        return all(
+            isinstance(kept, list) and len(kept) == 1 and kept[0] is info[key]
+            for key, kept in history.items()
+        )
+
+    def history(self, env: Any) -> dict:
+        """The current episode's ``history`` dict (replaced by the environment on reset)."""
+        history: dict = env.unwrapped.history
+        return history
+
+    def observations(self, env: Any, steps: np.ndarray, kind: str, dtype: Any) -> np.ndarray:
+        """Observation windows before each step, summarised as the recorder does per step."""
+        inner = env.unwrapped
+        features = np.asarray(inner.signal_features)
+        ticks = inner._start_tick + np.asarray(steps, dtype=np.int64)
+        if kind == "last":
+            return features[ticks].astype(dtype).astype(np.float64)
+        window = ticks[:, None] + np.arange(1 - inner.window_size, 1)
+        rows = features[window].astype(dtype).reshape(len(ticks), -1).astype(np.float64)
+        if kind == "full":
+            return rows
+        return np.column_stack(
+            [rows.mean(axis=1), rows.std(axis=1), rows.min(axis=1), rows.max(axis=1)]
+        )
+
+    def history_columns(self, segments: Sequence[Any]) -> dict[str, list[Any]]:
+        """``history`` values of the buffered rows, checked to be one per recorded step."""
+        keys = list(segments[0].history or ()) if segments else []
+        out: dict[str, list[Any]] = {key: [] for key in keys}
+        for segment in segments:
+            rows = segment.row_stop - segment.row_start
+            start = segment.history_start
+            history = segment.history or {}
+            for key in keys:
+                kept = history.get(key)
+                if kept is None or len(kept) != start + rows:
+                    raise InvalidInputError(
+                        f"the environment's history has {0 if kept is None else len(kept)} "
+                        f"{key!r} values for {start + rows} recorded steps of episode "
+                        f"{segment.episode}; step it only through the recorder"
+                    )
+                out[key].extend(kept[start : start + rows])
+        return out
 
     def columns(self, env: Any, steps: np.ndarray, info: dict[str, Any]) -> dict[str, Any]:
         inner = env.unwrapped
@@ -54,6 +151,7 @@ class AnyTradingAdapter(EnvAdapter):
 def adapter_for(env: Any) -> EnvAdapter:
     """The adapter for ``env`` (gym-anytrading recognised by its attributes)."""
     inner = getattr(env, "unwrapped", env)
-    if all(hasattr(inner, a) for a in ("prices", "_start_tick", "window_size", "df")):
+    needed = ("prices", "signal_features", "_start_tick", "window_size", "df", "history")
+    if all(hasattr(inner, a) for a in needed):
         return AnyTradingAdapter()
     return EnvAdapter()

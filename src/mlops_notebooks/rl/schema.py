@@ -107,6 +107,13 @@ class Trajectory(Result):
             The table has no rows.
         """
         frame = pl.DataFrame(dict(data)) if isinstance(data, Mapping) else to_polars(data)
+        return cls._checked(frame, rename=rename, ordered=False)
+
+    @classmethod
+    def _checked(
+        cls, frame: pl.DataFrame, *, rename: Mapping[str, str] | None = None, ordered: bool
+    ) -> Trajectory:
+        """Validate ``frame``; ``ordered`` says its rows already follow episode keys and step."""
         if rename:
             frame = frame.rename(dict(rename))
         for column in REQUIRED:
@@ -125,6 +132,8 @@ class Trajectory(Result):
                 raise TrajectoryError(
                     f"column {column!r} must be numeric, not {frame.schema[column]}"
                 )
+        if ordered:
+            return cls(frame)
         return cls(frame.sort([*EPISODE_KEYS, "step"], maintain_order=True))
 
     # -- facts -----------------------------------------------------------------------------------
