@@ -148,6 +148,8 @@ def _evaluate(
     finite = np.isfinite(score.statistic) and (score.p_value is None or np.isfinite(score.p_value))
     if not finite:
         return _unscored(fields, [*notes, f"{name} returned a non-finite value"], "failed")
+    if score.error_bound is not None:
+        notes.append(f"{name} statistic from quantile sketches (±{score.error_bound:.2g})")
     return ColumnDrift(
         **fields,
         statistic=score.statistic,
@@ -155,6 +157,7 @@ def _evaluate(
         raw_p_value=score.p_value,
         drift=method.is_drift(score, threshold),
         note="; ".join(notes),
+        error_bound=score.error_bound,
     )
 
 
@@ -190,7 +193,7 @@ def _score(
         from mlops_notebooks.summaries.sketches import ks_from_sketches
 
         result = ks_from_sketches(*sketches)
-        return MethodScore(result.statistic, result.p_value)
+        return MethodScore(result.statistic, result.p_value, result.error_bound)
     raise InvalidInputError(NEEDS_EVERY_VALUE.format(name=method.name))
 
 

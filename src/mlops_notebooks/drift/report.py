@@ -88,6 +88,10 @@ class ColumnDrift(Result):
         Categories seen only in current / only in reference (at most 20 listed).
     reference, current : ColumnSummary or None
         The summaries, for drawing and for exporting histograms.
+    error_bound : float or None
+        Set when the statistic comes from sketches (KS from two KLL sketches beyond memory):
+        it is within this much of the exact statistic, and the p-value is computed from it.
+        None when the statistic is exact.
     """
 
     column: str
@@ -107,6 +111,7 @@ class ColumnDrift(Result):
     vanished_categories: tuple[str, ...] = ()
     reference: ColumnSummary | None = field(default=None, repr=False)
     current: ColumnSummary | None = field(default=None, repr=False)
+    error_bound: float | None = None
 
     plot_kinds: ClassVar[tuple[str, ...]] = ("distribution",)
     report_title: ClassVar[str] = "Column drift"
@@ -115,6 +120,11 @@ class ColumnDrift(Result):
     def compared(self) -> bool:
         """True when the column counts towards the share of drifted columns."""
         return self.status in ("compared", "kind_mismatch", "failed")
+
+    @property
+    def approximate(self) -> bool:
+        """Whether the statistic (and its p-value) come from sketches; see ``error_bound``."""
+        return self.error_bound is not None
 
     @property
     def strength(self) -> float:
@@ -153,6 +163,8 @@ class ColumnDrift(Result):
             "missing_share_current": self.missing_share_current,
             "new_categories": list(self.new_categories),
             "vanished_categories": list(self.vanished_categories),
+            "approximate": self.approximate,
+            "error_bound": _clean(self.error_bound),
         }
         if summaries:
             out["reference_summary"] = self.reference.to_dict() if self.reference else None
@@ -243,6 +255,7 @@ class DriftReport(Result):
             "reference": self.reference_provenance or {},
             "current": self.current_provenance or {},
             "performance": self.performance.to_dict() if self.performance else None,
+            "approximate_columns": [c.column for c in self.columns if c.approximate],
         }
 
     def to_json(

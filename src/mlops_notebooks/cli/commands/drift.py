@@ -74,8 +74,8 @@ def format_table(report: DriftReport) -> str:
                 result.column,
                 result.kind,
                 result.method or "-",
-                _number(result.statistic),
-                _number(result.p_value),
+                _number(result.statistic, result.approximate),
+                _number(result.p_value, result.approximate),
                 _number(result.threshold),
                 "DRIFT" if result.drift else ("-" if result.status != "compared" else "no"),
             )
@@ -85,8 +85,14 @@ def format_table(report: DriftReport) -> str:
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         for row in rows
     ]
-    return "\n".join([*lines, "", report.summary_line()])
+    footer = [report.summary_line()]
+    if any(result.approximate for result in report.columns):
+        footer.insert(0, "~ statistic computed from quantile sketches (see the JSON's error_bound)")
+    return "\n".join([*lines, "", *footer])
 
 
-def _number(value: float | None) -> str:
-    return "-" if value is None else f"{value:.4g}"
+def _number(value: float | None, approximate: bool = False) -> str:
+    if value is None:
+        return "-"
+    # ASCII, so that a terminal or CI log in any encoding prints it.
+    return f"~{value:.4g}" if approximate else f"{value:.4g}"
