@@ -111,6 +111,25 @@ def _only_in(report: DriftReport) -> str:
     )
 
 
+def _excluded(report: DriftReport) -> str:
+    """The columns left out by inferred role, each with its reason (nothing when none)."""
+    if not report.excluded_columns:
+        return ""
+    import polars as pl
+
+    frame = pl.DataFrame(
+        {
+            "column": list(report.excluded_columns),
+            "left out as": list(report.excluded_columns.values()),
+        }
+    )
+    return paragraph(
+        "Not compared: identifier, time and calendar columns differ between two periods by "
+        "construction (mlops-nb drift --all-columns, or naming the features, compares them).",
+        css="mlnb-note",
+    ) + frame_to_html(frame, 200, caption=f"Left out by inferred role ({frame.height})")
+
+
 def report_table_html(report: DriftReport) -> str:
     """What a notebook shows: the verdict and one row per column, most drifted first."""
     body = (
@@ -120,6 +139,7 @@ def report_table_html(report: DriftReport) -> str:
             css="mlnb-note",
         )
         + _only_in(report)
+        + _excluded(report)
         + _approximate_legend(report)
         + frame_to_html(
             columns_frame(report),
@@ -150,6 +170,7 @@ def _summary(report: DriftReport) -> str:
             css="mlnb-note",
         )
         + _only_in(report)
+        + _excluded(report)
         + _approximate_legend(report)
     )
 

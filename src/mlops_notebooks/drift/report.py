@@ -202,6 +202,9 @@ class DriftReport(Result):
         Where each data set came from, when known.
     performance : PerformanceChange or None
         Model performance in each data set, when labels and predictions exist in both.
+    excluded_columns : dict of str to str
+        Columns left out because of their inferred role (identifier, time column, calendar
+        part), each with the reason; empty unless ``compare(..., exclude_inferred=True)``.
     """
 
     columns: tuple[ColumnDrift, ...]
@@ -216,6 +219,7 @@ class DriftReport(Result):
     reference_provenance: dict[str, Any] | None = None
     current_provenance: dict[str, Any] | None = None
     performance: PerformanceChange | None = None
+    excluded_columns: dict[str, str] = field(default_factory=dict)
 
     plot_kinds: ClassVar[tuple[str, ...]] = ("ranked", "distributions")
     report_title: ClassVar[str] = "Data drift"
@@ -251,6 +255,7 @@ class DriftReport(Result):
             "current_rows": self.current_rows,
             "only_in_reference": list(self.only_in_reference),
             "only_in_current": list(self.only_in_current),
+            "excluded_columns": dict(self.excluded_columns),
             "columns": [c.to_dict(summaries=summaries) for c in self.columns],
             "reference": self.reference_provenance or {},
             "current": self.current_provenance or {},
@@ -273,6 +278,16 @@ class DriftReport(Result):
     def to_polars(self) -> pl.DataFrame:
         """One row per column, most drifted first."""
         return _frame(self.ranked())
+
+    def exclusion_line(self) -> str:
+        """One line naming the columns left out by inferred role and why ("" when none)."""
+        if not self.excluded_columns:
+            return ""
+        by_reason: dict[str, list[str]] = {}
+        for column, reason in self.excluded_columns.items():
+            by_reason.setdefault(reason, []).append(column)
+        listed = "; ".join(f"{', '.join(c)} ({r})" for r, c in by_reason.items())
+        return f"Left out by inferred role: {listed}."
 
     def summary_line(self) -> str:
         """One sentence: whether the data set drifted and which columns did."""

@@ -40,6 +40,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="SHARE",
         help="share of drifted columns that means data-set drift (default 0.5)",
     )
+    parser.add_argument(
+        "--all-columns",
+        action="store_true",
+        help=(
+            "also compare identifier, time and calendar columns (year, month, day, …), which "
+            "are left out by default unless --columns or the config names the columns"
+        ),
+    )
     parser.add_argument("--json", metavar="FILE", help="write the result as JSON")
     parser.add_argument("--html", metavar="FILE", help="write an HTML report")
     add_engine_arguments(parser)
@@ -59,7 +67,10 @@ def handle(args: argparse.Namespace) -> int:
         html_path=args.html,
         engine=args.engine,
         address=args.scheduler or args.master,
+        all_columns=args.all_columns,
     )
+    if report.excluded_columns:
+        print(f"{report.exclusion_line()} --all-columns compares them.")
     print(format_table(report))
     return EXIT_DRIFT if report.dataset_drift else EXIT_NO_DRIFT
 
