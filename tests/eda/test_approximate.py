@@ -155,3 +155,16 @@ def test_estimated_duplicates_are_marked(
     )
     tile = re.search(r"<span>duplicated rows</span><strong>(.*?)</strong>", streamed.to_html())
     assert tile is not None and "≈" in tile.group(1) and "HyperLogLog" in tile.group(1)
+
+
+def test_merged_partition_profiles_give_a_lower_bound_not_an_estimate(flights) -> None:  # type: ignore[no-untyped-def]
+    first, second = (
+        profile(part, correlations=False).column("dep_delay")
+        for part in (flights.head(ROWS // 2), flights.tail(ROWS // 2))
+    )
+    merged = first.merge(second)
+    distinct = merged.approximations()["distinct"]
+    assert (distinct.error_kind, distinct.error) == ("lower_bound", None)
+    assert merged.distinct <= flights["dep_delay"].n_unique() - 1  # null not counted
+    quantiles = merged.approximations()["quantiles"]
+    assert (quantiles.method, quantiles.error) == ("merged percentile sketches", 0.01)

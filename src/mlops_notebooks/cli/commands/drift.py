@@ -25,6 +25,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=(
             "Compare CURRENT with REFERENCE column by column (data refs: files, catalog names, "
             "dvc:// revisions), print a table, and exit 0 (no drift), 1 (drift) or 2 (bad input). "
+            "Identifier, time and calendar columns (year, month, day, … of the time column) are "
+            "left out, as they differ between periods by construction; a first line names them. "
             "Settings: the --config file first, then the other options override it."
         ),
     )
