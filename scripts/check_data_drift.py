@@ -3,8 +3,8 @@
 
 Usage::
 
-    python scripts/check_data_drift.py REFERENCE CURRENT [--columns A,B] [--config FILE.yaml]
-        [--json FILE] [--html FILE]
+    python scripts/check_data_drift.py REFERENCE CURRENT [--columns A,B | --all-columns]
+        [--config FILE.yaml] [--json FILE] [--html FILE]
 
 Exit code 0: no data-set drift; 1: drift; 2: bad input.
 """

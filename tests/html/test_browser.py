@@ -79,6 +79,26 @@ def test_profile_report(browser: Any, tmp_path: Path, rng: np.random.Generator) 
     assert metrics["scrollBoxes"] == 2  # the column table and the strongest pairs
 
 
+def test_sketched_profile_report(
+    browser: Any, tmp_path: Path, rng: np.random.Generator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Streamed in batches: sketched quantiles and HyperLogLog distinct counts are marked."""
+    from mlops_notebooks.summaries import engines
+
+    monkeypatch.setattr(engines, "BATCH_ROWS", 2_000)
+    data = tmp_path / "wide.parquet"
+    _wide_frame(rng, 6_000).write_parquet(data, row_group_size=2_000)
+    report = tmp_path / "profile_stream.html"
+    assert main(["profile", str(data), "--engine", "stream", "--html", str(report)]) == 0
+    metrics = _check(browser, report, tmp_path, {"overview", "columns", "column-details"})
+    assert metrics["charts"] == 30 + 1 + 1 + 1  # no correlations beyond memory
+    text = report.read_text(encoding="utf-8")
+    # 30 numeric columns: distinct (HyperLogLog) and median (KLL) in the table and the cards,
+    # and the median of the counts column.
+    assert text.count("<span class='mlnb-approx'") >= 4 * 30
+    assert "marks a value computed from a sketch" in text
+
+
 def test_drift_report(browser: Any, tmp_path: Path, rng: np.random.Generator) -> None:
     reference, current = tmp_path / "reference.parquet", tmp_path / "current.parquet"
     _wide_frame(rng, 800).write_parquet(reference)

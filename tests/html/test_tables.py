@@ -73,3 +73,15 @@ def test_long_texts_cut_flags_percent_and_missing() -> None:
 def test_pandas_frames_render_like_polars() -> None:
     frame = pd.DataFrame({"a": [1, 2], "b": ["u", "v"]}, index=[10, 20])
     assert frame_to_html(frame) == frame_to_html(pl.from_pandas(frame))
+
+
+def test_approximate_cells_get_the_sign_and_the_escaped_bound() -> None:
+    frame = pl.DataFrame({"name": ["a", "b"], "distinct": [12_345, 7]})
+    text = frame_to_html(frame, approximate={"distinct": ["HLL: ±0.81% <'rse'>", None]})
+    assert (
+        "<td class='num'><span class='mlnb-approx' title='HLL: ±0.81% &lt;&#x27;rse&#x27;&gt;'>"
+        "≈\u00a012,345</span></td>" in text
+    )
+    assert "<td class='num'>7</td>" in text
+    assert text.count("≈") == 1
+    assert "≈" not in frame_to_html(frame)

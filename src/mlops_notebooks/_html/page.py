@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from mlops_notebooks._html.approx import Approximate, approx_html
 from mlops_notebooks._html.style import style_tag
 from mlops_notebooks._html.tables import format_number
 
@@ -68,7 +69,7 @@ def tiles(items: Iterable[tuple[str, Any]]) -> str:
     """Headline numbers as a grid of small tiles (label over value)."""
     cells = "".join(
         f"<div class='mlnb-tile'><span>{html.escape(label)}</span>"
-        f"<strong>{html.escape(_text(value))}</strong></div>"
+        f"<strong>{_value_html(value)}</strong></div>"
         for label, value in items
     )
     return f"<div class='mlnb-tiles'>{cells}</div>"
@@ -77,9 +78,9 @@ def tiles(items: Iterable[tuple[str, Any]]) -> str:
 def facts(items: Iterable[tuple[str, Any]]) -> str:
     """A compact two-column list of statistics (label, value); empty values left out."""
     rows = "".join(
-        f"<dt>{html.escape(label)}</dt><dd>{html.escape(_text(value))}</dd>"
+        f"<dt>{html.escape(label)}</dt><dd>{_value_html(value)}</dd>"
         for label, value in items
-        if value is not None and value != ""
+        if _shown(value)
     )
     return f"<dl class='mlnb-facts'>{rows}</dl>"
 
@@ -93,6 +94,18 @@ def figure(body: str, caption: str = "") -> str:
 def fragment(body: str) -> str:
     """What a notebook cell shows: ``body`` with the shared stylesheet, no page chrome."""
     return f"<div class='mlnb mlnb-result'>{style_tag()}{body}</div>"
+
+
+def _shown(value: Any) -> bool:
+    inner = value.value if isinstance(value, Approximate) else value
+    return inner is not None and inner != ""
+
+
+def _value_html(value: Any) -> str:
+    """Escaped text of ``value``; an :class:`Approximate` gets its sign and tooltip."""
+    if isinstance(value, Approximate):
+        return approx_html(html.escape(_text(value.value)), value.bound)
+    return html.escape(_text(value))
 
 
 def _text(value: Any) -> str:

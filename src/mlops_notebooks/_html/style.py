@@ -97,6 +97,9 @@ overflow-wrap:anywhere}
 svg.mlnb-chart{display:block;max-width:100%;height:auto;overflow:visible}
 svg.mlnb-chart text{font:10px system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;
 fill:#59636e}
+.mlnb-approx{cursor:help;text-decoration:underline dotted var(--muted);
+text-underline-offset:2px;white-space:nowrap}
+.mlnb-approx-legend ul{margin:.2em 0 .4em;padding-left:1.4em}
 .mlnb-legend{font-size:12px;color:var(--muted)}
 .mlnb-legend i{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px;
 vertical-align:-1px}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import polars as pl
@@ -122,6 +122,7 @@ def frame_to_html(
     flag: str | None = None,
     percent: Collection[str] = (),
     row_classes: Sequence[str] | None = None,
+    approximate: Mapping[str, Sequence[str | None]] | None = None,
 ) -> str:
     """``frame`` as an HTML table in its own horizontally scrolling box.
 
@@ -141,6 +142,9 @@ def frame_to_html(
         Columns of shares written as percentages.
     row_classes : sequence of str, optional
         Extra CSS class per shown row (e.g. ``"mlnb-flag"``).
+    approximate : mapping of column name to a sequence of str or None, optional
+        Per row of that column, the error bound of a value computed from a sketch (it is shown
+        as ``≈ value`` with the bound as tooltip), or None for an exact value.
 
     Returns
     -------
@@ -161,10 +165,17 @@ def frame_to_html(
         for name, css in zip(table.columns, classes, strict=True)
     )
     flags = shown[flag].to_list() if flag is not None and flag in shown.columns else None
+    bounds = approximate or {}
     rows = []
     for position, row in enumerate(shown.iter_rows()):
         cells = "".join(
-            _cell_html(value, css, name in percent, text_limit)
+            _cell_html(
+                value,
+                css,
+                name in percent,
+                text_limit,
+                bounds[name][position] if name in bounds else None,
+            )
             for value, css, name in zip(row, classes, table.columns, strict=True)
         )
         row_css = " ".join(
@@ -192,11 +203,17 @@ def _attr(css: str) -> str:
     return f" class='{css}'" if css else ""
 
 
-def _cell_html(value: Any, css: str, percent: bool, text_limit: int) -> str:
+def _cell_html(
+    value: Any, css: str, percent: bool, text_limit: int, bound: str | None = None
+) -> str:
     if value is None:
         return f"<td class='{css} missing'></td>" if css else "<td class='missing'></td>"
     if percent and isinstance(value, int | float) and not isinstance(value, bool):
         text = format_number(value, percent=True)
     else:
         text = format_value(value, text_limit)
+    if bound is not None:
+        from mlops_notebooks._html.approx import approx_html
+
+        text = approx_html(text, bound)
     return f"<td{_attr(css)}>{text}</td>"

@@ -35,6 +35,12 @@ NO_COMMON_COLUMNS = (
     "reference and current have no column in common; check that they hold the same table"
 )
 UNKNOWN_COLUMNS = "columns {names} are not in both reference and current"
+ALL_EXCLUDED = (
+    "every column to compare was left out as an identifier, time or calendar column ({names}); "
+    "name the columns to compare (features, --columns) or compare all (--all-columns)"
+)
+# Rows of the reference on which identifier, time and calendar columns are inferred.
+ROLE_SAMPLE_ROWS = 50_000
 NEEDS_EVERY_VALUE = (
     "{name} needs every value, which this engine does not hold in memory; "
     "use ks or a histogram method (wasserstein, jensenshannon, psi)"
@@ -67,6 +73,30 @@ def _select_columns(
     if not selected:
         raise InvalidInputError(NO_COMMON_COLUMNS)
     return selected
+
+
+def _inferred_exclusions(
+    reference: pl.DataFrame, selected: Sequence[str], options: _Options
+) -> dict[str, str]:
+    """Identifier, time and calendar columns among ``selected``, with the reason for each.
+
+    Roles come from :func:`mlops_notebooks.eda.infer_roles` on (a seeded sample of) the
+    reference. Targets, predictions and columns given an explicit method are kept.
+    """
+    from mlops_notebooks.eda.roles import infer_roles
+
+    if reference.height > ROLE_SAMPLE_ROWS:
+        reference = reference.sample(ROLE_SAMPLE_ROWS, seed=0)
+    roles = infer_roles(reference.select(list(selected)))
+    reasons = dict.fromkeys(roles.identifiers, "identifier: unique per row")
+    if roles.time_column:
+        reasons[roles.time_column] = "time column"
+        reasons.update(dict.fromkeys(roles.calendar, f"calendar part of {roles.time_column}"))
+    keep = {*options.roles, *options.methods}
+    excluded = {c: reason for c, reason in reasons.items() if c not in keep}
+    if excluded and len(excluded) == len(selected):
+        raise InvalidInputError(ALL_EXCLUDED.format(names=", ".join(excluded)))
+    return excluded
 
 
 def _kind(series: pl.Series) -> ColumnKind:
@@ -148,6 +178,8 @@ def _evaluate(
     finite = np.isfinite(score.statistic) and (score.p_value is None or np.isfinite(score.p_value))
     if not finite:
         return _unscored(fields, [*notes, f"{name} returned a non-finite value"], "failed")
+    if score.error_bound is not None:
+        notes.append(f"{name} statistic from quantile sketches (±{score.error_bound:.2g})")
     return ColumnDrift(
         **fields,
         statistic=score.statistic,
@@ -155,6 +187,7 @@ def _evaluate(
         raw_p_value=score.p_value,
         drift=method.is_drift(score, threshold),
         note="; ".join(notes),
+        error_bound=score.error_bound,
     )
 
 
@@ -190,7 +223,7 @@ def _score(
         from mlops_notebooks.summaries.sketches import ks_from_sketches
 
         result = ks_from_sketches(*sketches)
-        return MethodScore(result.statistic, result.p_value)
+        return MethodScore(result.statistic, result.p_value, result.error_bound)
     raise InvalidInputError(NEEDS_EVERY_VALUE.format(name=method.name))
 
 

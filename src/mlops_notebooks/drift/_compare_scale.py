@@ -88,13 +88,24 @@ def compare_at_scale(
     ignore: Sequence[str],
     options: Any,
     progress: bool | None,
-) -> tuple[list[ColumnDrift], tuple[int, int], tuple[tuple[str, ...], tuple[str, ...]]]:
-    """Per-column drift of two data sets on ``engine``; returns results, rows, extra columns."""
-    from mlops_notebooks.drift._columns import _select_columns
+    exclude_inferred: bool = False,
+) -> tuple[
+    list[ColumnDrift], tuple[int, int], tuple[tuple[str, ...], tuple[str, ...]], dict[str, str]
+]:
+    """Per-column drift of two data sets on ``engine``.
+
+    Returns the results, both row counts, the columns only in one data set, and the columns
+    left out by their inferred role (with ``exclude_inferred``, on the reference's first rows).
+    """
+    from mlops_notebooks.drift._columns import _inferred_exclusions, _select_columns
     from mlops_notebooks.summaries.engines import sample_frame
 
     samples = sample_frame(reference, engine), sample_frame(current, engine)
     names = _select_columns(samples[0], samples[1], columns, ignore)
+    excluded: dict[str, str] = {}
+    if exclude_inferred and columns is None:
+        excluded = _inferred_exclusions(samples[0], names, options)
+        names = [n for n in names if n not in excluded]
     tables = first_pass(reference, engine, progress), first_pass(current, engine, progress)
     results: dict[str, ColumnDrift] = {}
     plans: dict[str, ColumnPlan] = {}
@@ -128,7 +139,7 @@ def compare_at_scale(
         tuple(c for c in samples[0].columns if c not in samples[1].columns),
         tuple(c for c in samples[1].columns if c not in samples[0].columns),
     )
-    return [results[n] for n in names], (tables[0].rows, tables[1].rows), only
+    return [results[n] for n in names], (tables[0].rows, tables[1].rows), only, excluded
 
 
 def _share(sketch: ColumnSketch) -> float:

@@ -14,6 +14,7 @@ from mlops_notebooks._frames import FrameLike, to_polars
 from mlops_notebooks._kinds import ColumnKind
 from mlops_notebooks.drift._columns import (
     _evaluate,
+    _inferred_exclusions,
     _kind,
     _Options,
     _select_columns,
@@ -73,6 +74,7 @@ def compare(
     probabilities: str | None = None,
     engine: Engine = "auto",
     progress: bool | None = None,
+    exclude_inferred: bool = False,
 ) -> DriftReport:
     """Compare ``current`` with ``reference`` column by column and decide data-set drift.
 
@@ -110,6 +112,12 @@ def compare(
         Cramér–von Mises, energy) are reported as failed there. See ``docs/scale.md``.
     progress : bool or None, default None
         Progress bar on stderr while streaming (``None``: only when stderr is a terminal).
+    exclude_inferred : bool, default False
+        Without ``features``, leave out the identifier, time and calendar columns (year, month,
+        day, hour, … of the time column) that :func:`mlops_notebooks.eda.infer_roles` finds in
+        the reference: they differ between two periods by construction. The report lists them
+        in ``excluded_columns`` with the reason. ``check_drift`` and ``mlops-nb drift`` do this
+        by default.
 
     Returns
     -------
@@ -156,13 +164,17 @@ def compare(
     if resolved != "local":
         from mlops_notebooks.drift._compare_scale import compare_at_scale
 
-        results, rows, only = compare_at_scale(
-            reference, current, resolved, features, ignore, options, progress
+        results, rows, only, excluded = compare_at_scale(
+            reference, current, resolved, features, ignore, options, progress, exclude_inferred
         )
-        return _report(results, correction, drift_share, rows, only)
+        return _report(results, correction, drift_share, rows, only, excluded_columns=excluded)
     ref_frame, ref_provenance = read_input(reference, "reference")
     cur_frame, cur_provenance = read_input(current, "current")
     names = _select_columns(ref_frame, cur_frame, features, ignore)
+    left_out: dict[str, str] = {}
+    if exclude_inferred and features is None:
+        left_out = _inferred_exclusions(ref_frame, names, options)
+        names = [n for n in names if n not in left_out]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         results = list(pool.map(lambda c: _compare_column(ref_frame, cur_frame, c, options), names))
     return _report(
@@ -176,6 +188,7 @@ def compare(
         ),
         reference_provenance=ref_provenance,
         current_provenance=cur_provenance,
+        excluded_columns=left_out,
         performance=_performance(ref_frame, cur_frame, target, prediction, probabilities),
     )
 

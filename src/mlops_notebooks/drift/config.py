@@ -9,6 +9,11 @@ Example file::
     methods: {distance: psi}              # per column
     kind_methods: {categorical: chisquare} # per column kind
     thresholds: {psi: 0.2, arr_delay: 0.05}  # per method or per column
+    exclude_inferred: true                # leave out id, time and calendar columns (default)
+
+Without ``features``, the check leaves out the identifier, time and calendar columns that
+:func:`mlops_notebooks.eda.infer_roles` finds (they differ between periods by construction);
+``exclude_inferred: false`` or ``mlops-nb drift --all-columns`` compares them too.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ CONFIG_KEYS = (
     "target",
     "prediction",
     "probabilities",
+    "exclude_inferred",
 )
 # Keys renamed in this release: still read, with a DeprecationWarning.
 OLD_KEYS = {
@@ -54,7 +60,11 @@ UNREADABLE = "cannot read drift config {path}: {reason}"
 
 @dataclass(frozen=True)
 class DriftConfig:
-    """Keyword arguments of :func:`mlops_notebooks.drift.compare`, as a value object."""
+    """Keyword arguments of :func:`mlops_notebooks.drift.compare`, as a value object.
+
+    Unlike ``compare``, the check leaves out inferred identifier, time and calendar columns
+    by default (``exclude_inferred=True``).
+    """
 
     features: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
@@ -66,6 +76,7 @@ class DriftConfig:
     target: str | None = None
     prediction: str | None = None
     probabilities: str | None = None
+    exclude_inferred: bool = True
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> DriftConfig:
@@ -88,6 +99,8 @@ class DriftConfig:
             cleaned["thresholds"] = {str(k): float(v) for k, v in cleaned["thresholds"].items()}
         if "drift_share" in cleaned:
             cleaned["drift_share"] = float(cleaned["drift_share"])
+        if "exclude_inferred" in cleaned:
+            cleaned["exclude_inferred"] = _flag(cleaned["exclude_inferred"])
         return cls(**cleaned)
 
     def to_kwargs(self) -> dict[str, Any]:
@@ -95,15 +108,31 @@ class DriftConfig:
         return asdict(self)
 
     def override(
-        self, *, features: Sequence[str] | None = None, drift_share: float | None = None
+        self,
+        *,
+        features: Sequence[str] | None = None,
+        drift_share: float | None = None,
+        all_columns: bool = False,
     ) -> DriftConfig:
-        """A copy with the given settings replaced (``None`` keeps the file's value)."""
+        """A copy with the given settings replaced (``None`` keeps the file's value);
+        ``all_columns`` turns ``exclude_inferred`` off."""
         changes: dict[str, Any] = {}
         if features:
             changes["features"] = tuple(features)
         if drift_share is not None:
             changes["drift_share"] = float(drift_share)
+        if all_columns:
+            changes["exclude_inferred"] = False
         return replace(self, **changes)
+
+
+NOT_A_FLAG = "drift config key exclude_inferred must be true or false, got {value!r}"
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidInputError(NOT_A_FLAG.format(value=value))
+    return value
 
 
 def load_config(path: str | os.PathLike[str]) -> DriftConfig:
@@ -138,6 +167,7 @@ def check_drift(
     html_path: str | os.PathLike[str] | None = None,
     engine: Engine = "auto",
     address: str | None = None,
+    all_columns: bool = False,
 ) -> DriftReport:
     """The pipeline drift check: config-file settings, overridden by arguments, then ``compare``.
 
@@ -155,6 +185,10 @@ def check_drift(
         ``dask``/``spark`` data refs are opened on that cluster.
     address : str, optional
         Dask scheduler or Spark master address (see ``summaries.clusters.on_engine``).
+    all_columns : bool, default False
+        Compare the identifier, time and calendar columns too. By default (unless the config
+        or ``features`` name the columns) they are left out and listed in the report's
+        ``excluded_columns``.
 
     Returns
     -------
@@ -164,7 +198,9 @@ def check_drift(
     -------
     >>> report = check_drift("flights_reference", "flights_current", drift_share=0.3)
     >>> report.dataset_drift, len(report.drifted_columns)
-    (True, 9)
+    (True, 8)
+    >>> report.excluded_columns["month"]
+    'calendar part of time_hour'
     """
     from mlops_notebooks.drift.comparison import compare
     from mlops_notebooks.summaries.clusters import on_engine
@@ -176,7 +212,9 @@ def check_drift(
         if isinstance(config, DriftConfig)
         else (load_config(config) if config else DriftConfig())
     )
-    settings = settings.override(features=features, drift_share=drift_share)
+    settings = settings.override(
+        features=features, drift_share=drift_share, all_columns=all_columns
+    )
     with on_engine(engine, address) as open_data:
         report = compare(
             _open(open_data, reference),

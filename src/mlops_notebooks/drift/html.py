@@ -11,6 +11,7 @@ import html
 from typing import TYPE_CHECKING, Any
 
 from mlops_notebooks._html import svg
+from mlops_notebooks._html.approx import Approximate, legend
 from mlops_notebooks._html.page import facts, figure, fragment, page, paragraph, section, tiles
 from mlops_notebooks._html.page import verdict as verdict_box
 from mlops_notebooks._html.style import CURRENT_COLOR, REFERENCE_COLOR
@@ -41,6 +42,37 @@ def _category_note(result: ColumnDrift) -> str:
     if result.vanished_categories:
         parts.append("vanished: " + ", ".join(result.vanished_categories))
     return "; ".join(parts)
+
+
+def statistic_bound(result: ColumnDrift) -> str | None:
+    """The tooltip of a statistic computed from sketches; None when it is exact."""
+    if result.error_bound is None:
+        return None
+    return (
+        f"{result.method} statistic from two KLL quantile sketches: within "
+        f"±{result.error_bound:.4f} of the exact statistic; the p-value is computed from it"
+    )
+
+
+def _approximate_cells(ranked: list[ColumnDrift]) -> dict[str, list[str | None]]:
+    bounds = [statistic_bound(r) for r in ranked]
+    if not any(bounds):
+        return {}
+    return {"statistic": bounds, "p-value": bounds}
+
+
+def _approximate_legend(report: DriftReport) -> str:
+    sketched = [r for r in report.columns if r.approximate]
+    if not sketched:
+        return ""
+    widest = max(r.error_bound or 0.0 for r in sketched)
+    return legend(
+        [
+            "KS statistics of columns with many distinct values, and their p-values: two KLL "
+            f"sketches (rank error 0.28% each), within ±{widest:.4f} of the exact statistic "
+            f"({', '.join(r.column for r in sketched)})"
+        ]
+    )
 
 
 def columns_frame(report: DriftReport) -> pl.DataFrame:
@@ -79,6 +111,25 @@ def _only_in(report: DriftReport) -> str:
     )
 
 
+def _excluded(report: DriftReport) -> str:
+    """The columns left out by inferred role, each with its reason (nothing when none)."""
+    if not report.excluded_columns:
+        return ""
+    import polars as pl
+
+    frame = pl.DataFrame(
+        {
+            "column": list(report.excluded_columns),
+            "left out as": list(report.excluded_columns.values()),
+        }
+    )
+    return paragraph(
+        "Not compared: identifier, time and calendar columns differ between two periods by "
+        "construction (mlops-nb drift --all-columns, or naming the features, compares them).",
+        css="mlnb-note",
+    ) + frame_to_html(frame, 200, caption=f"Left out by inferred role ({frame.height})")
+
+
 def report_table_html(report: DriftReport) -> str:
     """What a notebook shows: the verdict and one row per column, most drifted first."""
     body = (
@@ -88,7 +139,15 @@ def report_table_html(report: DriftReport) -> str:
             css="mlnb-note",
         )
         + _only_in(report)
-        + frame_to_html(columns_frame(report), 100, NOTE_CHARS, flag="drift")
+        + _excluded(report)
+        + _approximate_legend(report)
+        + frame_to_html(
+            columns_frame(report),
+            100,
+            NOTE_CHARS,
+            flag="drift",
+            approximate=_approximate_cells(report.ranked()),
+        )
     )
     return fragment(body)
 
@@ -111,6 +170,8 @@ def _summary(report: DriftReport) -> str:
             css="mlnb-note",
         )
         + _only_in(report)
+        + _excluded(report)
+        + _approximate_legend(report)
     )
 
 
@@ -157,10 +218,11 @@ def _distribution_card(result: ColumnDrift) -> str:
         if result.drift
         else "<span class='mlnb-badge ok'>no drift</span>"
     )
+    bound = statistic_bound(result)
     items: list[tuple[str, Any]] = [
         ("method", result.method),
-        ("statistic", result.statistic),
-        ("p-value", result.p_value),
+        ("statistic", result.statistic if bound is None else Approximate(result.statistic, bound)),
+        ("p-value", result.p_value if bound is None else Approximate(result.p_value, bound)),
         ("threshold", result.threshold),
         (
             "missing",
@@ -196,9 +258,14 @@ def report_body(report: DriftReport, *, charts: bool = True) -> str:
     parts = [section("Summary", _summary(report))]
     if charts:
         parts.append(section("Drift by column", _ranked(report)))
-    parts.append(
-        section("Columns", frame_to_html(columns_frame(report), 1000, NOTE_CHARS, flag="drift"))
+    table = frame_to_html(
+        columns_frame(report),
+        1000,
+        NOTE_CHARS,
+        flag="drift",
+        approximate=_approximate_cells(report.ranked()),
     )
+    parts.append(section("Columns", table))
     if charts:
         parts.append(section("Distributions", _distributions(report)))
     if report.performance is not None:

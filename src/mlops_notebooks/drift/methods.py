@@ -77,10 +77,15 @@ class MethodInput:
 
 @dataclass(frozen=True)
 class MethodScore:
-    """A method's output: a statistic and, for hypothesis tests, a p-value."""
+    """A method's output: a statistic and, for hypothesis tests, a p-value.
+
+    ``error_bound`` is set when the statistic comes from sketches (beyond memory): it is then
+    within that much of the exact statistic.
+    """
 
     statistic: float
     p_value: float | None = None
+    error_bound: float | None = None
 
 
 MethodFunction = Callable[[MethodInput], MethodScore]

@@ -88,6 +88,10 @@ class ColumnDrift(Result):
         Categories seen only in current / only in reference (at most 20 listed).
     reference, current : ColumnSummary or None
         The summaries, for drawing and for exporting histograms.
+    error_bound : float or None
+        Set when the statistic comes from sketches (KS from two KLL sketches beyond memory):
+        it is within this much of the exact statistic, and the p-value is computed from it.
+        None when the statistic is exact.
     """
 
     column: str
@@ -107,6 +111,7 @@ class ColumnDrift(Result):
     vanished_categories: tuple[str, ...] = ()
     reference: ColumnSummary | None = field(default=None, repr=False)
     current: ColumnSummary | None = field(default=None, repr=False)
+    error_bound: float | None = None
 
     plot_kinds: ClassVar[tuple[str, ...]] = ("distribution",)
     report_title: ClassVar[str] = "Column drift"
@@ -115,6 +120,11 @@ class ColumnDrift(Result):
     def compared(self) -> bool:
         """True when the column counts towards the share of drifted columns."""
         return self.status in ("compared", "kind_mismatch", "failed")
+
+    @property
+    def approximate(self) -> bool:
+        """Whether the statistic (and its p-value) come from sketches; see ``error_bound``."""
+        return self.error_bound is not None
 
     @property
     def strength(self) -> float:
@@ -153,6 +163,8 @@ class ColumnDrift(Result):
             "missing_share_current": self.missing_share_current,
             "new_categories": list(self.new_categories),
             "vanished_categories": list(self.vanished_categories),
+            "approximate": self.approximate,
+            "error_bound": _clean(self.error_bound),
         }
         if summaries:
             out["reference_summary"] = self.reference.to_dict() if self.reference else None
@@ -190,6 +202,9 @@ class DriftReport(Result):
         Where each data set came from, when known.
     performance : PerformanceChange or None
         Model performance in each data set, when labels and predictions exist in both.
+    excluded_columns : dict of str to str
+        Columns left out because of their inferred role (identifier, time column, calendar
+        part), each with the reason; empty unless ``compare(..., exclude_inferred=True)``.
     """
 
     columns: tuple[ColumnDrift, ...]
@@ -204,6 +219,7 @@ class DriftReport(Result):
     reference_provenance: dict[str, Any] | None = None
     current_provenance: dict[str, Any] | None = None
     performance: PerformanceChange | None = None
+    excluded_columns: dict[str, str] = field(default_factory=dict)
 
     plot_kinds: ClassVar[tuple[str, ...]] = ("ranked", "distributions")
     report_title: ClassVar[str] = "Data drift"
@@ -239,10 +255,12 @@ class DriftReport(Result):
             "current_rows": self.current_rows,
             "only_in_reference": list(self.only_in_reference),
             "only_in_current": list(self.only_in_current),
+            "excluded_columns": dict(self.excluded_columns),
             "columns": [c.to_dict(summaries=summaries) for c in self.columns],
             "reference": self.reference_provenance or {},
             "current": self.current_provenance or {},
             "performance": self.performance.to_dict() if self.performance else None,
+            "approximate_columns": [c.column for c in self.columns if c.approximate],
         }
 
     def to_json(
@@ -260,6 +278,16 @@ class DriftReport(Result):
     def to_polars(self) -> pl.DataFrame:
         """One row per column, most drifted first."""
         return _frame(self.ranked())
+
+    def exclusion_line(self) -> str:
+        """One line naming the columns left out by inferred role and why ("" when none)."""
+        if not self.excluded_columns:
+            return ""
+        by_reason: dict[str, list[str]] = {}
+        for column, reason in self.excluded_columns.items():
+            by_reason.setdefault(reason, []).append(column)
+        listed = "; ".join(f"{', '.join(c)} ({r})" for r, c in by_reason.items())
+        return f"Left out by inferred role: {listed}."
 
     def summary_line(self) -> str:
         """One sentence: whether the data set drifted and which columns did."""

@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mlops_notebooks._html import svg
+from mlops_notebooks._html.approx import Approximate, legend
 from mlops_notebooks._html.page import facts, figure, fragment, page, paragraph, section, tiles
 from mlops_notebooks._html.tables import format_number, frame_to_html
 
 if TYPE_CHECKING:
     from mlops_notebooks.eda.profiling import DataProfile
-    from mlops_notebooks.eda.summaries import ColumnProfile, NumericSummary
+    from mlops_notebooks.eda.summaries import Approximation, ColumnProfile, NumericSummary
 
 __all__ = ["profile_body", "profile_document", "profile_fragment"]
 
@@ -61,18 +62,67 @@ _TABLE_LABELS = {
 }
 
 
+# Sketched value groups as the legend names them, in this order.
+_APPROXIMATED = {
+    "quantiles": "quantiles (median, p1 to p99) and histograms",
+    "iqr_outliers": "IQR outlier counts",
+    "distinct": "distinct counts",
+    "top_values": "counts of the most frequent values",
+}
+DUPLICATES_BOUND = (
+    "HyperLogLog estimate of the distinct rows: standard error about ±{error:,.0f} rows; "
+    "fewer duplicates than three standard errors are shown as 0"
+)
+
+
 def _overview(report: DataProfile) -> str:
     overview = report.overview
     kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(overview.kinds.items()))
-    return tiles(
-        [
-            ("rows", overview.rows),
-            ("columns", overview.columns),
-            ("memory", f"{overview.memory_bytes / 2**20:,.1f} MiB"),
-            ("duplicated rows", f"{overview.duplicate_rows:,} ({overview.duplicate_share:.1%})"),
-            ("warnings", len(report.warnings)),
-        ]
-    ) + paragraph(f"Column kinds: {kinds or '-'}", css="mlnb-note")
+    duplicates: Any = f"{overview.duplicate_rows:,} ({overview.duplicate_share:.1%})"
+    if overview.duplicate_rows_error is not None:
+        duplicates = Approximate(
+            duplicates, DUPLICATES_BOUND.format(error=overview.duplicate_rows_error)
+        )
+    return (
+        tiles(
+            [
+                ("rows", overview.rows),
+                ("columns", overview.columns),
+                ("memory", f"{overview.memory_bytes / 2**20:,.1f} MiB"),
+                ("duplicated rows", duplicates),
+                ("warnings", len(report.warnings)),
+            ]
+        )
+        + paragraph(f"Column kinds: {kinds or '-'}", css="mlnb-note")
+        + _legend(report)
+    )
+
+
+def _legend(report: DataProfile) -> str:
+    """What "≈" means in this report: one line per kind of sketched value (none if exact)."""
+    found: dict[str, Approximation] = {}
+    for column in report.columns:
+        for name, approximation in column.approximations().items():
+            found.setdefault(name, approximation)
+    lines = [_legend_line(name, found[name]) for name in _APPROXIMATED if name in found]
+    if report.overview.duplicate_rows_error is not None:
+        lines.append("duplicated rows: HyperLogLog estimate of the distinct rows")
+    return legend(lines)
+
+
+def _legend_line(name: str, approximation: Approximation) -> str:
+    label = _APPROXIMATED[name]
+    if approximation.error_kind == "rank" and approximation.error is not None:
+        return (
+            f"{label}: {approximation.method}, rank within ±{approximation.error:.2%} of the values"
+        )
+    if name == "iqr_outliers" and approximation.error_kind == "count":
+        return f"{label}: quartile fences and ranks from the KLL sketch (± rows on hover)"
+    if name == "distinct" and approximation.error is not None:
+        return f"{label}: HyperLogLog, relative standard error {approximation.error:.2%}"
+    if name == "top_values":
+        return f"{label}: frequent-items sketch, each count short by at most the figure's bound"
+    return f"{label}: {approximation.bound}"
 
 
 def _warnings(report: DataProfile) -> str:
@@ -103,11 +153,33 @@ def _plain(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+# Columns of the overview table and the sketched value group each one shows.
+_TABLE_APPROXIMATIONS = {"distinct": "distinct", "p50": "quantiles", "top_count": "top_values"}
+
+
 def _columns_table(report: DataProfile) -> str:
     frame = report.to_polars()
     chosen = [c for c in _TABLE_COLUMNS if c in frame.columns]
     table = frame.select(chosen).rename({k: v for k, v in _TABLE_LABELS.items() if k in chosen})
-    return frame_to_html(table, max_rows=500, percent=("missing",))
+    approximations = [column.approximations() for column in report.columns]
+    bounds = {
+        _TABLE_LABELS.get(key, key): [_bound(found.get(group)) for found in approximations]
+        for key, group in _TABLE_APPROXIMATIONS.items()
+        if key in chosen and any(group in found for found in approximations)
+    }
+    return frame_to_html(table, max_rows=500, percent=("missing",), approximate=bounds)
+
+
+def _bound(approximation: Approximation | None) -> str | None:
+    """The tooltip of a sketched value; None for exact values and lower bounds."""
+    if approximation is None or approximation.error_kind == "lower_bound":
+        return None
+    return approximation.bound
+
+
+def _marked(value: Any, approximation: Approximation | None) -> Any:
+    bound = _bound(approximation)
+    return value if bound is None or value is None else Approximate(value, bound)
 
 
 def numeric_histogram(summary: NumericSummary) -> tuple[list[float], list[float], str]:
@@ -143,8 +215,14 @@ def numeric_histogram(summary: NumericSummary) -> tuple[list[float], list[float]
 
 
 def _card_chart(column: ColumnProfile) -> str:
+    approximations = column.approximations()
     if column.numeric is not None:
         edges, counts, note = numeric_histogram(column.numeric)
+        quantiles = approximations.get("quantiles")
+        if quantiles is not None and note != "constant":
+            note = "≈ " + note.replace("approximate: ", "").replace(
+                "101-point percentile sketch", quantiles.method
+            )
         if counts:
             chart = svg.histogram(edges, counts, label=f"distribution of {column.name}")
             return figure(chart, note)
@@ -160,23 +238,40 @@ def _card_chart(column: ColumnProfile) -> str:
         shown = sum(count for _, count in top)
         rest = len(column.categorical.counts) - len(top)
         caption = f"top {len(top)} values ({shown / max(present, 1):.0%} of rows)"
-        return figure(chart, caption + (f"; {rest:,} more values" if rest > 0 else ""))
+        caption += f"; {rest:,} more values" if rest > 0 else ""
+        sketched = _bound(approximations.get("top_values"))
+        if sketched is not None:
+            caption = f"≈ {caption}; {sketched}"
+        return figure(chart, caption)
     return ""
 
 
 def _card_facts(column: ColumnProfile) -> list[tuple[str, Any]]:
+    approximations = column.approximations()
+    distinct = approximations.get("distinct")
+    lower_bound = distinct is not None and distinct.error_kind == "lower_bound"
     items: list[tuple[str, Any]] = [
         ("missing", f"{column.missing:,} ({column.missing_share:.1%})"),
-        ("distinct", f"{column.distinct:,}" + ("" if column.distinct_exact else " (at least)")),
+        (
+            "distinct",
+            _marked(f"{column.distinct:,}" + (" (at least)" if lower_bound else ""), distinct),
+        ),
     ]
     if column.numeric is not None:
         stats = column.numeric.to_dict()
-        items += [(label, stats.get(key)) for label, key in _NUMERIC_FACTS]
+        quantiles = approximations.get("quantiles")
+        items += [
+            (label, _marked(stats.get(key), quantiles if key.startswith("p") else None))
+            for label, key in _NUMERIC_FACTS
+        ]
         items += [
             ("zeros", stats["zeros"] or None),
             ("negatives", stats["negatives"] or None),
             ("infinite", stats["infinities"] or None),
-            ("outliers (IQR)", stats["iqr_outliers"] or None),
+            (
+                "outliers (IQR)",
+                _marked(stats["iqr_outliers"] or None, approximations.get("iqr_outliers")),
+            ),
         ]
     if column.datetime is not None:
         moment = column.datetime

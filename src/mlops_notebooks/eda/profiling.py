@@ -74,6 +74,13 @@ class DataProfile(Result):
     plot_kinds: ClassVar[tuple[str, ...]] = ("columns",)
     report_title: ClassVar[str] = "Data profile"
 
+    @property
+    def approximate(self) -> bool:
+        """Whether any statistic comes from a sketch (see ``ColumnProfile.approximations``)."""
+        return self.overview.duplicate_rows_error is not None or any(
+            column.approximate for column in self.columns
+        )
+
     def column(self, name: str) -> ColumnProfile:
         """The profile of one column by name (:class:`UnknownNameError` lists the columns)."""
         for column in self.columns:
@@ -101,13 +108,18 @@ class DataProfile(Result):
         return pl.DataFrame(rows, infer_schema_length=None)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready nested dictionary of everything in the profile."""
+        """JSON-ready nested dictionary of everything in the profile.
+
+        ``approximate`` is true when any value comes from a sketch; each column's
+        ``approximate`` entry then names its sketched values and their error bounds.
+        """
         return {
             "overview": {**vars(self.overview), "duplicate_share": self.overview.duplicate_share},
             "columns": [column.to_dict() for column in self.columns],
             "warnings": [warning.to_dict() for warning in self.warnings],
             "thresholds": dict(vars(self.thresholds)),
             "correlations": None if self.correlations is None else self.correlations.to_dict(),
+            "approximate": self.approximate,
         }
 
     def save_json(self, path: str | os.PathLike[str]) -> Path:

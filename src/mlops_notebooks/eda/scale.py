@@ -81,6 +81,9 @@ def profile_at_scale(
         memory_bytes=summary.memory_bytes,
         duplicate_rows=summary.duplicate_rows,
         kinds=kinds,
+        duplicate_rows_error=None
+        if summary.duplicates_exact
+        else summary.row_distinct.relative_error * summary.rows,
     )
     return overview, tuple(columns), tuple(collect_warnings(overview, columns, thresholds))
 
@@ -105,6 +108,9 @@ def column_profile(sketch: ColumnSketch) -> ColumnProfile:
         datetime=_datetime(sketch),
         text=_text(sketch),
         distinct_exact=exact_counts or sketch.distinct.exact,
+        distinct_error=None
+        if exact_counts or sketch.distinct.exact
+        else sketch.distinct.relative_error,
     )
 
 
@@ -121,8 +127,11 @@ def _numeric(sketch: ColumnSketch) -> NumericSummary | None:
         q1, q3 = reported[0.25], reported[0.75]
         fence = IQR_FENCE * (q3 - q1)
         # Ranks read off the sketch: the count is within n · rank_error of the exact one.
-        low, high = quantiles.cdf(np.array([q1 - fence, q3 + fence]))
-        outliers = round(n * (float(low) + 1.0 - float(high)))
+        # Below the low fence: share < q1 - fence; above the high one: 1 - share <= q3 + fence.
+        # (Two calls: with IQR 0 the fences coincide, and the sketch wants distinct points.)
+        below = quantiles.cdf(np.array([q1 - fence]))[0]
+        at_most = quantiles.cdf(np.array([q3 + fence]), inclusive=True)[0]
+        outliers = round(n * (float(below) + 1.0 - float(at_most)))
     return NumericSummary(
         moments=sketch.moments,
         minimum=sketch.minimum,
@@ -136,6 +145,7 @@ def _numeric(sketch: ColumnSketch) -> NumericSummary | None:
         robust_z_outliers=None,
         mad=None,
         sketch_merged=True,
+        rank_error=quantiles.rank_error,
     )
 
 
@@ -143,7 +153,10 @@ def _categorical(sketch: ColumnSketch) -> CategoricalSummary | None:
     if sketch.counts is not None:
         return CategoricalSummary(dict(sketch.counts))
     if sketch.frequent is not None:
-        return CategoricalSummary(dict(sketch.frequent.top(MAX_KEPT_VALUES)), truncated=True)
+        frequent = sketch.frequent
+        return CategoricalSummary(
+            dict(frequent.top(MAX_KEPT_VALUES)), truncated=True, count_error=frequent.max_error
+        )
     return None
 
 

@@ -9,6 +9,9 @@ percentiles 0 %, 1 %, …, 100 % of its finite values). On a single frame the re
 are exact (linear interpolation, numpy's default); after :func:`merge_numeric` they are read
 from the count-weighted mixture of the partitions' sketches, whose rank error is at most one
 percentile step, and ``distinct`` becomes a lower bound (the larger of the two).
+
+:meth:`ColumnProfile.approximations` lists every group of a column's values that is not exact,
+with the sketch it came from and its error bound (reports mark those values with "≈").
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from mlops_notebooks.summaries.moments import Moments, merge_moments
 
 __all__ = [
     "REPORTED_QUANTILES",
+    "Approximation",
     "CategoricalSummary",
     "ColumnProfile",
     "DatetimeSummary",
@@ -37,6 +41,45 @@ __all__ = [
 
 REPORTED_QUANTILES: tuple[float, ...] = (0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
 SKETCH_POINTS = np.linspace(0.0, 1.0, 101)
+# Rank error added by reading quantiles off a 101-point percentile sketch (one step).
+PERCENTILE_STEP = 0.01
+
+
+@dataclass(frozen=True)
+class Approximation:
+    """How a group of values was approximated, and how far it can be from the exact values.
+
+    Attributes
+    ----------
+    fields : tuple of str
+        The keys of :meth:`ColumnProfile.to_dict` (or of its ``numeric`` part) it covers.
+    method : str
+        Where the values come from (``"KLL sketch"``, ``"HyperLogLog"``, …).
+    error_kind : str
+        What :attr:`error` measures: ``"rank"`` (a share of the values), ``"relative"`` (a
+        relative standard error), ``"count"`` (rows), or ``"lower_bound"`` (no error given:
+        the value is at most the exact one).
+    error : float or None
+        The bound, in the unit of ``error_kind``; None when there is no bound.
+    bound : str
+        The bound in words, as reports show it.
+    """
+
+    fields: tuple[str, ...]
+    method: str
+    error_kind: str
+    error: float | None
+    bound: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "fields": list(self.fields),
+            "method": self.method,
+            "error_kind": self.error_kind,
+            "error": self.error,
+            "bound": self.bound,
+        }
 
 
 @dataclass(frozen=True)
@@ -62,6 +105,7 @@ class NumericSummary:
     robust_z_outliers: int | None
     mad: float | None
     sketch_merged: bool = False
+    rank_error: float | None = None
 
     @property
     def mean(self) -> float | None:
@@ -85,6 +129,48 @@ class NumericSummary:
             "iqr_outliers": self.iqr_outliers,
             "robust_z_outliers": self.robust_z_outliers,
         }
+        return out
+
+    def approximations(self) -> dict[str, Approximation]:
+        """The quantiles and the IQR outlier count when they come from a sketch (else empty)."""
+        if not self.sketch_merged:
+            return {}
+        rank = self.rank_error
+        quantile_fields = tuple(f"p{round(q * 100)}" for q in self.quantiles)
+        if rank is None:
+            return {
+                "quantiles": Approximation(
+                    quantile_fields, "merged sketch", "rank", None, "read from a merged sketch"
+                )
+            }
+        method = "KLL sketch" if rank < PERCENTILE_STEP else "merged percentile sketches"
+        out = {
+            "quantiles": Approximation(
+                quantile_fields,
+                method,
+                "rank",
+                rank,
+                f"{method}: each quantile's rank within ±{rank:.2%} of the values"
+                + (" (99% confidence)" if method == "KLL sketch" else ""),
+            )
+        }
+        if method == "KLL sketch":
+            rows = round(2 * rank * self.moments.count)
+            out["iqr_outliers"] = Approximation(
+                ("iqr_outliers",),
+                method,
+                "count",
+                float(rows),
+                f"fences and ranks read off the KLL sketch: within ±{rows:,} rows",
+            )
+        else:
+            out["iqr_outliers"] = Approximation(
+                ("iqr_outliers",),
+                method,
+                "lower_bound",
+                None,
+                "summed over partitions, each with its own quartile fences (no bound)",
+            )
         return out
 
 
@@ -112,6 +198,7 @@ def merge_numeric(a: NumericSummary, b: NumericSummary) -> NumericSummary:
         else a.robust_z_outliers + b.robust_z_outliers,
         mad=None,
         sketch_merged=True,
+        rank_error=max(a.rank_error or 0.0, b.rank_error or 0.0) + PERCENTILE_STEP,
     )
 
 
@@ -141,11 +228,13 @@ class CategoricalSummary:
     """Value counts of a categorical or boolean column (exactly mergeable).
 
     ``counts`` holds every value when the column has at most ``MAX_KEPT_VALUES`` distinct
-    values, else only the most frequent ones (``truncated`` is then true).
+    values, else only the most frequent ones (``truncated`` is then true). ``count_error`` is
+    set when the counts come from a frequent-items sketch: each is short by at most that much.
     """
 
     counts: dict[str, int]
     truncated: bool = False
+    count_error: int | None = None
 
     def top(self, n: int = 10) -> list[tuple[str, int]]:
         """The ``n`` most frequent values with their counts, most frequent first."""
@@ -165,7 +254,8 @@ def merge_categorical(a: CategoricalSummary, b: CategoricalSummary) -> Categoric
     counts = dict(a.counts)
     for value, count in b.counts.items():
         counts[value] = counts.get(value, 0) + count
-    return CategoricalSummary(counts, a.truncated or b.truncated)
+    errors = [e for e in (a.count_error, b.count_error) if e is not None]
+    return CategoricalSummary(counts, a.truncated or b.truncated, sum(errors) if errors else None)
 
 
 @dataclass(frozen=True)
@@ -236,7 +326,8 @@ class ColumnProfile:
     Exactly one of ``numeric``, ``categorical``, ``datetime`` and ``text`` is set for the
     matching kinds (identifier columns get ``numeric`` or ``text`` by dtype; empty columns none).
     ``missing`` counts nulls and, for float columns, NaN. ``distinct`` counts distinct
-    non-missing values.
+    non-missing values; when ``distinct_exact`` is false it is a HyperLogLog estimate with
+    relative standard error ``distinct_error``, or a lower bound when that is None.
     """
 
     name: str
@@ -251,6 +342,31 @@ class ColumnProfile:
     text: TextSummary | None = None
     mixed_types: tuple[str, ...] = ()
     distinct_exact: bool = True
+    distinct_error: float | None = None
+
+    @property
+    def approximate(self) -> bool:
+        """Whether any statistic of the column comes from a sketch."""
+        return bool(self.approximations())
+
+    def approximations(self) -> dict[str, Approximation]:
+        """Each group of values that is not exact (``distinct``, ``quantiles``,
+        ``iqr_outliers``, ``top_values``) with its method and error bound; empty when exact."""
+        out: dict[str, Approximation] = {}
+        if not self.distinct_exact:
+            out["distinct"] = _distinct_approximation(self.distinct, self.distinct_error)
+        if self.numeric is not None:
+            out.update(self.numeric.approximations())
+        if self.categorical is not None and self.categorical.count_error is not None:
+            error = self.categorical.count_error
+            out["top_values"] = Approximation(
+                ("top_values",),
+                "frequent-items sketch",
+                "count",
+                float(error),
+                f"frequent-items sketch: each count short by at most {error:,}",
+            )
+        return out
 
     @property
     def missing_share(self) -> float:
@@ -280,6 +396,9 @@ class ColumnProfile:
             out["datetime"] = dict(vars(self.datetime))
         if self.text is not None:
             out["text"] = self.text.to_dict()
+        out["approximate"] = {
+            name: approximation.to_dict() for name, approximation in self.approximations().items()
+        }
         return out
 
     def merge(self, other: ColumnProfile) -> ColumnProfile:
@@ -298,12 +417,32 @@ class ColumnProfile:
             if exact and categorical
             else max(self.distinct, other.distinct),
             distinct_exact=exact,
+            distinct_error=None,
             numeric=_merge_optional(merge_numeric, self.numeric, other.numeric),
             categorical=categorical,
             datetime=_merge_optional(merge_datetime, self.datetime, other.datetime),
             text=_merge_optional(merge_text, self.text, other.text),
             mixed_types=tuple(sorted(set(self.mixed_types) | set(other.mixed_types))),
         )
+
+
+def _distinct_approximation(distinct: int, error: float | None) -> Approximation:
+    if error is None:
+        return Approximation(
+            ("distinct",),
+            "merged partitions",
+            "lower_bound",
+            None,
+            "at least this many: the largest count of the merged partitions",
+        )
+    return Approximation(
+        ("distinct",),
+        "HyperLogLog",
+        "relative",
+        error,
+        f"HyperLogLog estimate: relative standard error {error:.2%} "
+        f"(about ±{max(round(distinct * error), 1):,})",
+    )
 
 
 MERGE_MISMATCH = "cannot merge profiles of different columns or kinds: {a!r} and {b!r}"

@@ -31,13 +31,19 @@ __all__ = [
 
 @dataclass(frozen=True)
 class DatasetOverview:
-    """Shape, memory, duplicated rows and column kinds of a data set."""
+    """Shape, memory, duplicated rows and column kinds of a data set.
+
+    ``duplicate_rows_error`` is None when ``duplicate_rows`` is exact, else the standard error
+    (in rows) of its HyperLogLog estimate (data sets beyond 20 million rows on the streaming
+    and Dask engines).
+    """
 
     rows: int
     columns: int
     memory_bytes: int
     duplicate_rows: int
     kinds: dict[str, int]
+    duplicate_rows_error: float | None = None
 
     @property
     def duplicate_share(self) -> float:

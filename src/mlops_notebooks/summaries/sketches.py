@@ -114,9 +114,9 @@ class QuantileSketch:
             return np.full(len(q), np.nan)
         return np.asarray(self._sketch.get_quantiles(list(map(float, q))), dtype=np.float64)
 
-    def cdf(self, points: np.ndarray) -> np.ndarray:
-        """Share of values ``<= points`` (ascending, distinct)."""
-        return np.asarray(self._sketch.get_cdf(list(map(float, points)), False)[:-1])
+    def cdf(self, points: np.ndarray, *, inclusive: bool = False) -> np.ndarray:
+        """Share of values ``< points`` (``<= points`` when ``inclusive``); ascending, distinct."""
+        return np.asarray(self._sketch.get_cdf(list(map(float, points)), inclusive)[:-1])
 
 
 class DistinctSketch:

@@ -25,6 +25,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=(
             "Compare CURRENT with REFERENCE column by column (data refs: files, catalog names, "
             "dvc:// revisions), print a table, and exit 0 (no drift), 1 (drift) or 2 (bad input). "
+            "Identifier, time and calendar columns (year, month, day, … of the time column) are "
+            "left out, as they differ between periods by construction; a first line names them. "
             "Settings: the --config file first, then the other options override it."
         ),
     )
@@ -39,6 +41,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=float,
         metavar="SHARE",
         help="share of drifted columns that means data-set drift (default 0.5)",
+    )
+    parser.add_argument(
+        "--all-columns",
+        action="store_true",
+        help=(
+            "also compare identifier, time and calendar columns (year, month, day, …), which "
+            "are left out by default unless --columns or the config names the columns"
+        ),
     )
     parser.add_argument("--json", metavar="FILE", help="write the result as JSON")
     parser.add_argument("--html", metavar="FILE", help="write an HTML report")
@@ -59,7 +69,10 @@ def handle(args: argparse.Namespace) -> int:
         html_path=args.html,
         engine=args.engine,
         address=args.scheduler or args.master,
+        all_columns=args.all_columns,
     )
+    if report.excluded_columns:
+        print(f"{report.exclusion_line()} --all-columns compares them.")
     print(format_table(report))
     return EXIT_DRIFT if report.dataset_drift else EXIT_NO_DRIFT
 
@@ -74,8 +87,8 @@ def format_table(report: DriftReport) -> str:
                 result.column,
                 result.kind,
                 result.method or "-",
-                _number(result.statistic),
-                _number(result.p_value),
+                _number(result.statistic, result.approximate),
+                _number(result.p_value, result.approximate),
                 _number(result.threshold),
                 "DRIFT" if result.drift else ("-" if result.status != "compared" else "no"),
             )
@@ -85,8 +98,14 @@ def format_table(report: DriftReport) -> str:
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         for row in rows
     ]
-    return "\n".join([*lines, "", report.summary_line()])
+    footer = [report.summary_line()]
+    if any(result.approximate for result in report.columns):
+        footer.insert(0, "~ statistic computed from quantile sketches (see the JSON's error_bound)")
+    return "\n".join([*lines, "", *footer])
 
 
-def _number(value: float | None) -> str:
-    return "-" if value is None else f"{value:.4g}"
+def _number(value: float | None, approximate: bool = False) -> str:
+    if value is None:
+        return "-"
+    # ASCII, so that a terminal or CI log in any encoding prints it.
+    return f"~{value:.4g}" if approximate else f"{value:.4g}"
