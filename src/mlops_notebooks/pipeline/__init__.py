@@ -43,7 +43,7 @@ from mlops_notebooks.pipeline.functions import FunctionPipeline, FunctionRun, St
 from mlops_notebooks.pipeline.inputs import StageInputs
 from mlops_notebooks.pipeline.project import LockedStage, ParamRef, Pipeline, Stage, open_pipeline
 from mlops_notebooks.pipeline.run import StageFailedError, StageRun
-from mlops_notebooks.pipeline.sandbox import inject_fault, make_sandbox
+from mlops_notebooks.pipeline.sandbox import Sandbox, inject_fault, make_sandbox
 from mlops_notebooks.pipeline.status import PipelineStatus, Reason, StageStatus
 
 __all__ = [
@@ -61,6 +61,7 @@ __all__ = [
     "Pipeline",
     "PipelineStatus",
     "Reason",
+    "Sandbox",
     "Stage",
     "StageFailedError",
     "StageFailure",
