@@ -5,7 +5,7 @@ DVC's Python API has no status, repro or diff, so this package drives DVC's comm
 and ``params.yaml`` (stable, documented formats) into typed objects::
 
     from mlops_notebooks.pipeline import open_pipeline, make_sandbox
-    pipeline = open_pipeline(make_sandbox())          # or open_pipeline("examples")
+    pipeline = open_pipeline(make_sandbox())          # a throw-away copy, removed with it
     pipeline.status().plot()                          # stale stages, and why
     run = pipeline.run_stage("train")                 # dvc repro --single-item train
     pipeline.debug_stage("train")                     # the script in the kernel: %debug works
