@@ -7,31 +7,13 @@ import json
 import numpy as np
 
 from mlops_notebooks.cli.main import main
+from tests.cli.conftest import run_evaluate
 from tests.evaluation.conftest import binary_frame
 
 
 def test_evaluate_command(rng, tmp_path, capsys):
-    path = tmp_path / "outputs.parquet"
-    binary_frame(rng, 2000).write_parquet(path)
-    code = main(
-        [
-            "evaluate",
-            str(path),
-            "--target",
-            "target",
-            "--prediction",
-            "prediction",
-            "--probabilities",
-            "probability",
-            "--group",
-            "origin",
-            "--n-bootstrap",
-            "50",
-            "--json",
-            str(tmp_path / "e.json"),
-            "--html",
-            str(tmp_path / "e.html"),
-        ]
+    code = run_evaluate(
+        rng, tmp_path, "--json", str(tmp_path / "e.json"), "--html", str(tmp_path / "e.html")
     )
     assert code == 0
     printed = capsys.readouterr().out.splitlines()

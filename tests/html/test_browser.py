@@ -15,6 +15,7 @@ import polars as pl
 import pytest
 
 from mlops_notebooks.cli.main import main
+from tests.cli.conftest import run_evaluate
 from tests.evaluation.conftest import binary_frame
 from tests.html.conftest import render
 
@@ -113,27 +114,8 @@ def test_drift_report(browser: Any, tmp_path: Path, rng: np.random.Generator) ->
 
 
 def test_evaluate_report(browser: Any, tmp_path: Path, rng: np.random.Generator) -> None:
-    data = tmp_path / "outputs.parquet"
-    binary_frame(rng, 2000).write_parquet(data)
     report = tmp_path / "evaluate.html"
-    code = main(
-        [
-            "evaluate",
-            str(data),
-            "--target",
-            "target",
-            "--prediction",
-            "prediction",
-            "--probabilities",
-            "probability",
-            "--group",
-            "origin",
-            "--n-bootstrap",
-            "50",
-            "--html",
-            str(report),
-        ]
-    )
+    code = run_evaluate(rng, tmp_path, "--html", str(report))
     assert code == 0
     metrics = _check(
         browser, report, tmp_path, {"overview", "metrics", "confusion-matrix", "plots", "groups"}

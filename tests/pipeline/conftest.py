@@ -1,7 +1,7 @@
 """Fixtures for the pipeline tests: real git+DVC sandboxes of the example flights pipeline.
 
 The first sandbox is built once (two model fits) and kept in the sandbox cache folder; every test
-that changes a sandbox gets its own copy.
+that changes a sandbox gets its own copy, removed when the test ends.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -43,10 +44,12 @@ def dvc_json(folder: Path, *args: str) -> dict:
 
 
 @pytest.fixture(scope="session")
-def sandbox_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sandbox_template() -> Iterator[Path]:
+    """The first sandbox: builds the cached template once; removed after the session."""
     if not (ROOT / "examples" / "dvc.lock").is_file():
         pytest.fail("example pipeline missing: run `make pipeline`")
-    return make_sandbox(tmp_path_factory.mktemp("template") / "sandbox")
+    with make_sandbox() as made:
+        yield made.path
 
 
 @pytest.fixture(scope="session")
@@ -56,6 +59,7 @@ def shared(sandbox_template: Path) -> Pipeline:
 
 
 @pytest.fixture
-def sandbox(sandbox_template: Path, tmp_path: Path) -> Path:
-    """A private copy of the sandbox, checked out at v3."""
-    return make_sandbox(tmp_path / "sandbox")
+def sandbox(sandbox_template: Path) -> Iterator[Path]:
+    """A private copy of the sandbox, checked out at v3, removed after the test."""
+    with make_sandbox() as made:
+        yield made.path

@@ -19,7 +19,7 @@ def _change_threshold(folder):
 
 
 def test_run_equals_dvc_repro(sandbox, tmp_path):
-    twin = make_sandbox(tmp_path / "twin")
+    twin = make_sandbox(tmp_path / "twin").path
     for folder in (sandbox, twin):
         _change_threshold(folder)
     run = open_pipeline(sandbox).run_stage("prepare")

@@ -5,7 +5,7 @@ DVC's Python API has no status, repro or diff, so this package drives DVC's comm
 and ``params.yaml`` (stable, documented formats) into typed objects::
 
     from mlops_notebooks.pipeline import open_pipeline, make_sandbox
-    pipeline = open_pipeline(make_sandbox())          # or open_pipeline("examples")
+    pipeline = open_pipeline(make_sandbox())          # a throw-away copy, removed with it
     pipeline.status().plot()                          # stale stages, and why
     run = pipeline.run_stage("train")                 # dvc repro --single-item train
     pipeline.debug_stage("train")                     # the script in the kernel: %debug works
@@ -43,7 +43,7 @@ from mlops_notebooks.pipeline.functions import FunctionPipeline, FunctionRun, St
 from mlops_notebooks.pipeline.inputs import StageInputs
 from mlops_notebooks.pipeline.project import LockedStage, ParamRef, Pipeline, Stage, open_pipeline
 from mlops_notebooks.pipeline.run import StageFailedError, StageRun
-from mlops_notebooks.pipeline.sandbox import inject_fault, make_sandbox
+from mlops_notebooks.pipeline.sandbox import Sandbox, inject_fault, make_sandbox
 from mlops_notebooks.pipeline.status import PipelineStatus, Reason, StageStatus
 
 __all__ = [
@@ -61,6 +61,7 @@ __all__ = [
     "Pipeline",
     "PipelineStatus",
     "Reason",
+    "Sandbox",
     "Stage",
     "StageFailedError",
     "StageFailure",

@@ -40,7 +40,13 @@ def pipeline_status(project: ProjectLike = ".") -> PipelineStatus:
 
     Examples
     --------
-    >>> pipeline_status("examples").stale
+    >>> from mlops_notebooks.pipeline import make_sandbox, pipeline_status
+    >>> sandbox = make_sandbox(fault="raise")  # train.learning_rate set to 0, not run yet
+    >>> report = pipeline_status(project=sandbox)
+    >>> report.stale
+    ['train', 'predict']
+    >>> [reason.text() for reason in report.stage("train").reasons]
+    ['parameter train.learning_rate changed: 0.1 → 0']
     """
     return _pipeline(project).status()
 
@@ -52,7 +58,11 @@ def run_stage(
 
     Examples
     --------
-    >>> run_stage("prepare", project="examples").ok
+    >>> from mlops_notebooks.pipeline import make_sandbox, run_stage
+    >>> sandbox = make_sandbox()
+    >>> run = run_stage("predict", project=sandbox, upstream=True)  # all up to date
+    >>> run.ok, run.ran, run.skipped
+    (True, (), ('extract', 'prepare', 'train', 'predict'))
     """
     return _pipeline(project).run_stage(name, upstream=upstream, force=force)
 
@@ -62,7 +72,12 @@ def debug_stage(name: str, *, project: ProjectLike = ".", reraise: bool = True) 
 
     Examples
     --------
-    >>> debug_stage("train", project="examples")   # then %debug if it raised
+    >>> from mlops_notebooks.pipeline import make_sandbox, debug_stage
+    >>> sandbox = make_sandbox()
+    >>> run = debug_stage("prepare", project=sandbox)  # its print goes to the notebook
+    processed: 327,346 flights (23.7% delayed); reference 160,678, current 166,668
+    >>> run.ok, run.function_locals["main"]["reference"].shape
+    (True, (160678, 29))
     """
     return _pipeline(project).debug_stage(name, reraise=reraise)
 
@@ -78,7 +93,11 @@ def load_stage_inputs(
 
     Examples
     --------
-    >>> load_stage_inputs("train", project="examples")["reference"].shape
+    >>> from mlops_notebooks.pipeline import make_sandbox, load_stage_inputs
+    >>> sandbox = make_sandbox()
+    >>> inputs = load_stage_inputs("train", project=sandbox, rev="v1")
+    >>> inputs["reference"].shape, inputs.params["train.max_iter"]
+    ((160678, 29), 200)
     """
     return _pipeline(project).load_stage_inputs(name, rev=rev, backend=backend)
 
@@ -94,7 +113,11 @@ def load_output(
 
     Examples
     --------
-    >>> load_output("prepare", project="examples", rev="HEAD~1")
+    >>> from mlops_notebooks.pipeline import make_sandbox, load_output
+    >>> sandbox = make_sandbox()
+    >>> predictions = load_output("predict", project=sandbox, rev="v1", backend="polars")
+    >>> predictions.shape, predictions.columns[-3:]
+    ((32081, 32), ['predicted_probability', 'predicted_delayed', 'split'])
     """
     return _pipeline(project).load_output(target, rev=rev, backend=backend)
 
@@ -111,7 +134,11 @@ def compare_output(
 
     Examples
     --------
-    >>> compare_output("predict", "v1", "v2", project=sandbox).summary_line()
+    >>> from mlops_notebooks.pipeline import make_sandbox, compare_output
+    >>> sandbox = make_sandbox()
+    >>> comparison = compare_output("predict", "v1", "v2", project=sandbox)
+    >>> comparison.path, comparison.key, comparison.rows_changed
+    ('data/model_outputs/predictions_holdout.parquet', 'flight_id', 32081)
     """
     return _pipeline(project).compare_output(target, rev_a, rev_b, key=key)
 
@@ -121,7 +148,10 @@ def params_diff(rev_a: str, rev_b: str | None = None, *, project: ProjectLike = 
 
     Examples
     --------
-    >>> params_diff("v1", "v2", project=sandbox).to_frame()
+    >>> from mlops_notebooks.pipeline import make_sandbox, params_diff
+    >>> sandbox = make_sandbox()
+    >>> params_diff("v1", "v2", project=sandbox).rows()
+    [{'file': 'params.yaml', 'name': 'train.max_iter', 'old': 200, 'new': 50, 'diff': -150}]
     """
     return _pipeline(project).params_diff(rev_a, rev_b)
 
@@ -131,7 +161,13 @@ def metrics_diff(rev_a: str, rev_b: str | None = None, *, project: ProjectLike =
 
     Examples
     --------
-    >>> metrics_diff("v1", "v2", project=sandbox).plot()
+    >>> from mlops_notebooks.pipeline import make_sandbox, metrics_diff
+    >>> sandbox = make_sandbox()
+    >>> diff = metrics_diff("v1", "v2", project=sandbox)
+    >>> sorted((row["name"], row["old"], row["new"]) for row in diff.rows())
+    [('current.accuracy', 0.7816, 0.7842), ('current.roc_auc', 0.7125, 0.7131),
+     ('holdout.accuracy', 0.8034, 0.7957), ('holdout.roc_auc', 0.7838, 0.7667),
+     ('train_roc_auc', 0.8354, 0.7866)]
     """
     return _pipeline(project).metrics_diff(rev_a, rev_b)
 
@@ -143,6 +179,10 @@ def explain_changes(
 
     Examples
     --------
-    >>> explain_changes("v1", "v2", project=sandbox).to_frame()
+    >>> from mlops_notebooks.pipeline import make_sandbox, explain_changes
+    >>> sandbox = make_sandbox()
+    >>> explanation = explain_changes("v2", "v3", project=sandbox)
+    >>> [cause.text() for cause in explanation.causes_of("train_roc_auc")]
+    ['code src/features.py changed (train)']
     """
     return _pipeline(project).explain_changes(rev_a, rev_b)

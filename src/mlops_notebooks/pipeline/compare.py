@@ -219,8 +219,16 @@ def compare_output(
 
     Examples
     --------
-    >>> comparison = compare_output(open_pipeline(project), "predict", "v1", "v2")
-    >>> comparison.summary_line()
+    >>> from mlops_notebooks.pipeline import make_sandbox, open_pipeline
+    >>> from mlops_notebooks.pipeline.compare import compare_output
+    >>> pipeline = open_pipeline(make_sandbox())
+    >>> comparison = compare_output(pipeline, "predict", "v1", "v2")  # v2: max_iter 200 -> 50
+    >>> comparison.key, comparison.rows_a, comparison.rows_changed
+    ('flight_id', 32081, 32081)
+    >>> {name: rows for name, rows in comparison.changed_by_column.items() if rows}
+    {'predicted_probability': 32081, 'predicted_delayed': 986}
+    >>> comparison.schema_changed, comparison.drift.drifted_columns
+    (False, ('predicted_probability',))
     """
     path = resolve_output(pipeline, target)
     a = load_output(pipeline, path, rev=rev_a, backend="polars")

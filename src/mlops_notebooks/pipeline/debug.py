@@ -177,8 +177,14 @@ def debug_stage(pipeline: Pipeline, name: str, *, reraise: bool = True) -> Debug
 
     Examples
     --------
-    >>> run = debug_stage(open_pipeline("examples"), "prepare")
-    >>> run.namespace["processed"]
+    >>> from mlops_notebooks.pipeline import make_sandbox, open_pipeline
+    >>> from mlops_notebooks.pipeline.debug import debug_stage
+    >>> pipeline = open_pipeline(make_sandbox(fault="raise"))  # train.learning_rate set to 0
+    >>> run = debug_stage(pipeline, "train", reraise=False)  # reraise=True: then %debug
+    >>> type(run.exception).__name__, run.error_frame.endswith("train.py:48 in main")
+    ('InvalidParameterError', True)
+    >>> run.error_locals["params"]["learning_rate"]
+    0
     """
     argv, is_module = python_command(pipeline, name)
     cwd = (pipeline.folder / pipeline.stage(name).wdir).resolve()

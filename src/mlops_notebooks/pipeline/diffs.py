@@ -121,7 +121,11 @@ def params_diff(
 
     Examples
     --------
-    >>> params_diff(open_pipeline(project), "v1", "v2").to_frame()
+    >>> from mlops_notebooks.pipeline import make_sandbox, open_pipeline
+    >>> from mlops_notebooks.pipeline.diffs import params_diff
+    >>> diff = params_diff(open_pipeline(make_sandbox()), "v1", "v2")
+    >>> diff.to_polars().row(0)
+    ('params.yaml', 'train.max_iter', '200', '50', -150.0)
     """
     return _diff(pipeline, "params", rev_a, rev_b, ["--all"] if all else [])
 
@@ -135,7 +139,16 @@ def metrics_diff(
 
     Examples
     --------
-    >>> metrics_diff(open_pipeline(project), "v1", "v2").plot()
+    >>> from mlops_notebooks.pipeline import make_sandbox, open_pipeline
+    >>> from mlops_notebooks.pipeline.diffs import metrics_diff
+    >>> diff = metrics_diff(open_pipeline(make_sandbox()), "v1", "v3")
+    >>> sorted((row["name"], row["old"], row["new"]) for row in diff.rows())
+    [('current.accuracy', 0.7816, 0.7683), ('current.roc_auc', 0.7125, 0.6521),
+     ('holdout.accuracy', 0.8034, 0.7595), ('holdout.roc_auc', 0.7838, 0.6841),
+     ('train_roc_auc', 0.8354, 0.7092)]
+    >>> figure = diff.plot()  # one bar per metric: new - old
+    >>> len(figure.axes[0].patches)
+    5
     """
     return _diff(pipeline, "metrics", rev_a, rev_b, ["--all"] if all else [])
 
@@ -267,7 +280,14 @@ def explain_changes(pipeline: Pipeline, rev_a: str, rev_b: str | None = None) ->
 
     Examples
     --------
-    >>> explain_changes(open_pipeline(project), "v1", "v2").to_frame()
+    >>> from mlops_notebooks.pipeline import make_sandbox, open_pipeline
+    >>> from mlops_notebooks.pipeline.diffs import explain_changes
+    >>> explanation = explain_changes(open_pipeline(make_sandbox()), "v1", "v2")
+    >>> [cause.text() for cause in explanation.causes_of("holdout.roc_auc")]
+    ['parameter train.max_iter: 200 → 50 (train)',
+     'upstream output models/model.joblib changed (predict)']
+    >>> "params.yaml" in explanation.changed_files
+    True
     """
     metrics = metrics_diff(pipeline, rev_a, rev_b)
     params = params_diff(pipeline, rev_a, rev_b)

@@ -136,8 +136,16 @@ def load_output(
 
     Examples
     --------
-    >>> pipeline = open_pipeline("examples")
-    >>> before = load_output(pipeline, "data/processed/reference.parquet", rev="HEAD~1")
+    >>> from mlops_notebooks.pipeline import make_sandbox, open_pipeline
+    >>> from mlops_notebooks.pipeline.inputs import load_output
+    >>> pipeline = open_pipeline(make_sandbox())
+    >>> path = "data/model_outputs/predictions_current.parquet"
+    >>> before = load_output(pipeline, path, rev="v1", backend="polars")
+    >>> after = load_output(pipeline, path, backend="polars")  # the workspace, at v3
+    >>> before.shape == after.shape, before["flight_id"].equals(after["flight_id"])
+    (True, True)
+    >>> before["predicted_probability"].equals(after["predicted_probability"])
+    False
     """
     from mlops_notebooks.data import load
 
@@ -186,8 +194,13 @@ def load_stage_inputs(
 
     Examples
     --------
-    >>> inputs = load_stage_inputs(open_pipeline("examples"), "train")
+    >>> from mlops_notebooks.pipeline import make_sandbox, open_pipeline
+    >>> from mlops_notebooks.pipeline.inputs import load_stage_inputs
+    >>> inputs = load_stage_inputs(open_pipeline(make_sandbox()), "train")
     >>> inputs["reference"].shape, inputs.params["train.max_iter"]
+    ((160678, 29), 50)
+    >>> inputs.files
+    ('src/train.py', 'src/features.py')
     """
     from mlops_notebooks.data import load
 

@@ -38,6 +38,7 @@ MANY_DVC_YAML = "{path} holds several pipelines ({found}): pass the folder of th
 BAD_DVC_YAML = "{path} is not a valid dvc.yaml: {reason}"
 TEMPLATED = "stage {name!r} in {path} uses foreach/matrix templating, which is not supported yet"
 _SKIP = {".git", ".dvc", ".venv", "node_modules", "__pycache__"}
+_OWNER = "_folder_owner"
 
 
 @dataclass(frozen=True)
@@ -219,7 +220,7 @@ class Pipeline(Result):
 
     def reload(self) -> Pipeline:
         """The pipeline read again from its files (after a run or an edit)."""
-        return open_pipeline(self.folder)
+        return _keep_alive(open_pipeline(self.folder), self.__dict__.get(_OWNER))
 
     def status(self) -> PipelineStatus:
         """Which stages are stale, and why (``dvc status --json`` made readable)."""
@@ -307,8 +308,12 @@ def open_pipeline(
 
     Examples
     --------
-    >>> pipeline = open_pipeline("examples")
+    >>> from mlops_notebooks.pipeline import open_pipeline
+    >>> pipeline = open_pipeline("examples")  # this project's example pipeline, read only
     >>> pipeline.stage("train").deps
+    ('src/train.py', 'src/features.py', 'data/processed/reference.parquet')
+    >>> pipeline.upstream("predict")
+    ['extract', 'prepare', 'train']
     """
     dvc_yaml = _find_dvc_yaml(Path(path).expanduser().resolve())
     folder = dvc_yaml.parent
@@ -329,7 +334,19 @@ def open_pipeline(
     parsed = tuple(_stage(name, spec, locks.get(name), dvc_yaml) for name, spec in raw.items())
     files = sorted({ref.file for stage in parsed for ref in stage.params})
     params = {name: _read_yaml(folder / name) for name in files if (folder / name).exists()}
-    return Pipeline(root=root, folder=folder, stages=parsed, params=params)
+    pipeline = Pipeline(root=root, folder=folder, stages=parsed, params=params)
+    return _keep_alive(pipeline, None if isinstance(path, str | Path) else path)
+
+
+def _keep_alive(pipeline: Pipeline, owner: object) -> Pipeline:
+    """Hold the object that owns the pipeline's folder (a sandbox) as long as the pipeline lives.
+
+    A :class:`~mlops_notebooks.pipeline.sandbox.Sandbox` removes its folder when it is collected,
+    so ``open_pipeline(make_sandbox())`` must keep it; the reference stays outside the fields.
+    """
+    if owner is not None:
+        object.__setattr__(pipeline, _OWNER, owner)
+    return pipeline
 
 
 def _find_dvc_yaml(path: Path) -> Path:

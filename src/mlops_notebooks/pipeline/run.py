@@ -192,8 +192,14 @@ def run_stage(
 
     Examples
     --------
-    >>> run = run_stage(open_pipeline("examples"), "train", force=True)
-    >>> run.ok, run.duration_seconds
+    >>> from mlops_notebooks.pipeline import make_sandbox, open_pipeline
+    >>> from mlops_notebooks.pipeline.run import run_stage
+    >>> pipeline = open_pipeline(make_sandbox(fault="raise"))  # train.learning_rate set to 0
+    >>> run = run_stage(pipeline, "train")
+    >>> run.ok, run.ran, run.failure.stage, run.failure.exception
+    (False, ('train',), 'train', 'InvalidParameterError')
+    >>> run.failure.params["train.learning_rate"]
+    0
     """
     pipeline.stage(name)
     args = ["repro", name] if upstream else ["repro", "--single-item", name]

@@ -8,7 +8,13 @@ reuses the outputs already in the project's DVC cache, and commits three revisio
 * ``v3`` — a feature change: the model no longer sees the origin weather (``src/features.py``).
 
 The first build takes a few tens of seconds (two model fits); it is kept in a cache folder and
-later sandboxes are copies of it. :func:`inject_fault` breaks a sandbox on purpose, for practice.
+later sandboxes are copies of it (a fraction of a second). :func:`inject_fault` breaks a sandbox
+on purpose, for practice.
+
+A sandbox is a :class:`Sandbox`: use it where a path is expected, and as a context manager. A
+folder :func:`make_sandbox` created itself is removed by :meth:`Sandbox.cleanup`, at the end of a
+``with`` block, when the object is garbage-collected or when the interpreter exits, whichever
+comes first (like :class:`tempfile.TemporaryDirectory`); a folder the caller named is never removed.
 """
 
 from __future__ import annotations
@@ -18,18 +24,29 @@ import os
 import re
 import shutil
 import tempfile
+import weakref
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from types import TracebackType
+from typing import Literal, get_args
 
 from mlops_notebooks.errors import InvalidInputError
 from mlops_notebooks.pipeline import _commands
 from mlops_notebooks.pipeline.project import Pipeline, open_pipeline
 
-__all__ = ["FLIGHT_STAGES", "Fault", "inject_fault", "make_sandbox", "sandbox_source"]
+__all__ = [
+    "FLIGHT_STAGES",
+    "Fault",
+    "Sandbox",
+    "inject_fault",
+    "make_sandbox",
+    "sandbox_cache",
+    "sandbox_source",
+]
 
 FLIGHT_STAGES = ("extract", "prepare", "train", "predict")
 MARKER = ".mlops-sandbox"
+CACHE_VARIABLE = "MLOPS_NOTEBOOKS_SANDBOX_CACHE"
 RECIPE_VERSION = "1"
 Fault = Literal["raise", "schema"]
 WEATHER_FEATURES = (
@@ -57,6 +74,81 @@ def sandbox_source() -> Path:
     return root / "examples"
 
 
+def sandbox_cache() -> Path:
+    """Where built sandboxes are kept: ``$MLOPS_NOTEBOOKS_SANDBOX_CACHE``, else in the tmp folder.
+
+    Point the variable at a cached folder on CI to skip the first build (two model fits).
+    """
+    configured = os.environ.get(CACHE_VARIABLE)
+    return (
+        Path(configured) if configured else Path(tempfile.gettempdir()) / "mlops-notebooks-sandbox"
+    )
+
+
+class Sandbox(os.PathLike[str]):
+    """A sandbox folder made by :func:`make_sandbox`, with the lifetime of this object.
+
+    Pass it wherever a path is expected (``open_pipeline(sandbox)``, ``sandbox / "params.yaml"``).
+    When :func:`make_sandbox` created the folder itself (``owned``), :meth:`cleanup`, the end of
+    a ``with`` block, garbage collection of this object or interpreter exit removes it, whichever
+    comes first. A pipeline opened on the sandbox keeps it alive. A folder the caller named is
+    never removed.
+
+    Attributes
+    ----------
+    path : pathlib.Path
+        The sandbox folder (``dvc.yaml`` at its top).
+    owned : bool
+        Whether the folder is removed with this object.
+    """
+
+    def __init__(self, path: Path, *, owned: bool) -> None:
+        self.path = path
+        self.owned = owned
+        self._finalizer = (
+            weakref.finalize(self, _remove_folder, path, os.getpid()) if owned else None
+        )
+
+    def cleanup(self) -> None:
+        """Remove the folder now if this sandbox owns it (again: nothing happens)."""
+        if self._finalizer is not None:
+            self._finalizer()
+
+    @property
+    def removed(self) -> bool:
+        """Whether :meth:`cleanup` (or garbage collection) has removed the folder."""
+        return self._finalizer is not None and not self._finalizer.alive
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.cleanup()
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+    def __truediv__(self, other: str | os.PathLike[str]) -> Path:
+        return self.path / other
+
+    def __str__(self) -> str:
+        return str(self.path)
+
+    def __repr__(self) -> str:
+        return f"Sandbox({str(self.path)!r}, owned={self.owned})"
+
+
+def _remove_folder(path: Path, creator: int) -> None:
+    """Remove a sandbox folder; a forked child never removes its parent's sandboxes."""
+    if os.getpid() == creator:
+        shutil.rmtree(path, ignore_errors=True)
+
+
 def make_sandbox(
     path: str | os.PathLike[str] | None = None,
     *,
@@ -64,13 +156,14 @@ def make_sandbox(
     stages: Sequence[str] = FLIGHT_STAGES,
     fault: Fault | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
-) -> Path:
+) -> Sandbox:
     """Create a git+DVC sandbox of the example pipeline with revisions ``v1``, ``v2``, ``v3``.
 
     Parameters
     ----------
     path : path-like, optional
-        New (or empty) folder for the sandbox; default a fresh temporary folder.
+        New (or empty) folder for the sandbox, never removed by the sandbox; default a fresh
+        temporary folder, removed with the returned :class:`Sandbox` (see there).
     source : path-like, optional
         The pipeline to copy (default this project's ``examples/``); its DVC cache is reused.
     stages : sequence of str, default FLIGHT_STAGES
@@ -78,31 +171,51 @@ def make_sandbox(
     fault : {"raise", "schema"}, optional
         Break the sandbox's workspace on purpose (see :func:`inject_fault`).
     cache_dir : path-like, optional
-        Where built sandboxes are kept for reuse (default under the temporary folder).
+        Where built sandboxes are kept for reuse; default ``$MLOPS_NOTEBOOKS_SANDBOX_CACHE``,
+        else ``mlops-notebooks-sandbox`` in the temporary folder.
 
     Returns
     -------
-    pathlib.Path
+    Sandbox
         The sandbox folder, with ``dvc.yaml`` at its top, checked out at ``v3``.
+
+    Raises
+    ------
+    InvalidInputError
+        ``path`` exists and is not empty, or ``fault`` is unknown.
 
     Examples
     --------
-    >>> project = make_sandbox()
-    >>> open_pipeline(project).names
+    >>> from mlops_notebooks.pipeline import make_sandbox, open_pipeline
+    >>> with make_sandbox() as sandbox:
+    ...     open_pipeline(sandbox).names
     ('extract', 'prepare', 'train', 'predict')
+    >>> sandbox.removed, sandbox.path.exists()
+    (True, False)
     """
-    target = Path(path) if path is not None else Path(tempfile.mkdtemp(prefix="mlops-sandbox-"))
-    if target.exists() and any(target.iterdir()):
-        raise InvalidInputError(NOT_EMPTY.format(path=target))
-    pipeline = open_pipeline(source if source is not None else sandbox_source(), stages=stages)
-    stage_names = list(pipeline.names)
-    template = _template(pipeline, stage_names, cache_dir)
-    if target.exists():
-        target.rmdir()
-    shutil.copytree(template, target, symlinks=True, ignore=shutil.ignore_patterns("tmp"))
-    if fault is not None:
-        inject_fault(target, fault)
-    return target
+    if fault is not None and fault not in get_args(Fault):
+        raise InvalidInputError(BAD_FAULT.format(valid=list(get_args(Fault)), value=fault))
+    owned = path is None
+    if path is None:
+        target = Path(tempfile.mkdtemp(prefix="mlops-sandbox-"))
+    else:
+        target = Path(path)
+        if target.exists() and any(target.iterdir()):
+            raise InvalidInputError(NOT_EMPTY.format(path=target))
+    try:
+        pipeline = open_pipeline(source if source is not None else sandbox_source(), stages=stages)
+        stage_names = list(pipeline.names)
+        template = _template(pipeline, stage_names, cache_dir)
+        if target.exists():
+            target.rmdir()
+        shutil.copytree(template, target, symlinks=True, ignore=shutil.ignore_patterns("tmp"))
+        if fault is not None:
+            inject_fault(target, fault)
+    except BaseException:
+        if owned:
+            shutil.rmtree(target, ignore_errors=True)
+        raise
+    return Sandbox(target, owned=owned)
 
 
 def inject_fault(path: str | os.PathLike[str], fault: Fault) -> Pipeline:
@@ -112,10 +225,22 @@ def inject_fault(path: str | os.PathLike[str], fault: Fault) -> Pipeline:
     parameter error. ``"schema"`` makes ``prepare`` rename its ``distance`` column, so
     ``prepare`` succeeds and ``train`` then fails on the missing column.
 
+    Returns
+    -------
+    Pipeline
+        The broken sandbox's pipeline (it keeps a :class:`Sandbox` alive).
+
     Raises
     ------
     InvalidInputError
         ``path`` is not a sandbox, or ``fault`` is unknown.
+
+    Examples
+    --------
+    >>> from mlops_notebooks.pipeline import inject_fault, make_sandbox
+    >>> broken = inject_fault(make_sandbox(), "raise")
+    >>> broken.status().stale
+    ['train', 'predict']
     """
     folder = Path(path)
     if not (folder / MARKER).is_file():
@@ -132,15 +257,15 @@ def inject_fault(path: str | os.PathLike[str], fault: Fault) -> Pipeline:
             '"distance" in the select',
         )
     else:
-        raise InvalidInputError(BAD_FAULT.format(valid=["raise", "schema"], value=fault))
-    return open_pipeline(folder)
+        raise InvalidInputError(BAD_FAULT.format(valid=list(get_args(Fault)), value=fault))
+    return open_pipeline(path)
 
 
 def _template(
     pipeline: Pipeline, stages: list[str], cache_dir: str | os.PathLike[str] | None
 ) -> Path:
     """The cached, fully built sandbox for this source state (built once)."""
-    base = Path(cache_dir) if cache_dir else Path(tempfile.gettempdir()) / "mlops-notebooks-sandbox"
+    base = Path(cache_dir) if cache_dir else sandbox_cache()
     key = _fingerprint(pipeline, stages)
     done = base / key
     if (done / MARKER).is_file():

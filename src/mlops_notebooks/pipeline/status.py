@@ -199,8 +199,19 @@ def status(pipeline: Pipeline) -> PipelineStatus:
 
     Examples
     --------
-    >>> report = status(open_pipeline("examples"))
-    >>> report.stale, report.to_frame()
+    >>> from mlops_notebooks.pipeline import make_sandbox, open_pipeline
+    >>> from mlops_notebooks.pipeline.status import status
+    >>> sandbox = make_sandbox()
+    >>> status(open_pipeline(sandbox)).stale  # a new sandbox is up to date
+    []
+    >>> script = sandbox / "src" / "prepare.py"
+    >>> _ = script.write_text(script.read_text() + "# edited", encoding="utf-8")
+    >>> report = status(open_pipeline(sandbox))
+    >>> report.states
+    {'extract': 'up to date', 'prepare': 'changed', 'train': 'stale upstream',
+     'predict': 'stale upstream'}
+    >>> [reason.text() for reason in report.stage("prepare").reasons]
+    ['code src/prepare.py modified']
     """
     reported = _commands.dvc_json(["status", "dvc.yaml"], pipeline.folder)
     reported = {_stage_name(key): value for key, value in (reported or {}).items()}
