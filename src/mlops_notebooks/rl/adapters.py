@@ -129,22 +129,36 @@ class AnyTradingAdapter(EnvAdapter):
                 out[key].extend(kept[start : start + rows])
         return out
 
+    def __init__(self) -> None:
+        self._series: tuple[Any, np.ndarray, np.ndarray | None] | None = None
+
+    def _constants(self, inner: Any) -> tuple[np.ndarray, np.ndarray | None]:
+        """The price array and the bar times, read once per environment (they do not change)."""
+        if self._series is None or self._series[0] is not inner:
+            prices = np.asarray(inner.prices, dtype=np.float64)
+            offset = getattr(inner, "frame_bound", (inner.window_size,))[0] - inner.window_size
+            index = getattr(inner.df, "index", None)
+            times = None
+            if index is not None and hasattr(index, "to_numpy"):
+                values = index.to_numpy()
+                if np.issubdtype(values.dtype, np.datetime64):
+                    times = values[offset:]
+            self._series = (inner, prices, times)
+        return self._series[1], self._series[2]
+
     def columns(self, env: Any, steps: np.ndarray, info: dict[str, Any]) -> dict[str, Any]:
         inner = env.unwrapped
         # Each episode starts at the same tick and every step advances it by one, so the tick
         # follows from the step number: nothing is read from the environment per step.
         ticks = inner._start_tick + 1 + np.asarray(steps, dtype=np.int64)
-        out: dict[str, Any] = {"price": np.asarray(inner.prices, dtype=np.float64)[ticks]}
+        prices, times = self._constants(inner)
+        out: dict[str, Any] = {"price": prices[ticks]}
         if "position" in info:
             long = np.asarray(info["position"]) == 1
             short_value = -1.0 if type(inner).__name__ == "ForexEnv" else 0.0
             out["position"] = np.where(long, 1.0, short_value)
-        offset = getattr(inner, "frame_bound", (inner.window_size,))[0] - inner.window_size
-        index = getattr(inner.df, "index", None)
-        if index is not None and hasattr(index, "to_numpy"):
-            values = index.to_numpy()[offset + ticks]
-            if np.issubdtype(values.dtype, np.datetime64):
-                out["time"] = values
+        if times is not None:
+            out["time"] = times[ticks]
         return out
 
 

@@ -35,7 +35,7 @@ BUFFER_ROWS = 65_536
 #: At an episode's end, buffers of at least this many steps are turned into columns, while their
 #: values are still in the CPU cache (converting tens of thousands of cold Python objects later
 #: costs several times more per value).
-EPISODE_FLUSH_ROWS = 4_096
+EPISODE_FLUSH_ROWS = 16_384
 
 
 class StepView:

@@ -126,7 +126,10 @@ class Trajectory(Result):
         for column, default in OPTIONAL_DEFAULTS.items():
             if column not in frame.columns:
                 frame = frame.with_columns(pl.lit(default).alias(column))
-        frame = frame.with_columns(pl.col("agent").cast(pl.String), pl.col("task").cast(pl.String))
+        if frame.schema["agent"] != pl.String or frame.schema["task"] != pl.String:
+            frame = frame.with_columns(
+                pl.col("agent").cast(pl.String), pl.col("task").cast(pl.String)
+            )
         for column in NUMERIC:
             if column in frame.columns and not frame.schema[column].is_numeric():
                 raise TrajectoryError(
