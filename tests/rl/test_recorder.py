@@ -255,3 +255,28 @@ def test_components_see_the_observation_the_action_was_chosen_from(dataset, walk
         env, policy, reward_components={"seen": lambda view: float(view.observation[-1])}
     ).frame
     np.testing.assert_allclose(frame["reward_seen"].to_numpy(), chosen)
+
+
+class _MixedDtypes(gym.Env):
+    """Observations alternate between float64 and float32 arrays, and a plain list."""
+
+    observation_space = gym.spaces.Box(-10.0, 10.0, (2,), np.float64)
+    action_space = gym.spaces.Discrete(2)
+
+    def reset(self, *, seed=None, options=None):
+        super().reset(seed=seed)
+        self.t = 0
+        return np.array([0.0, 0.5]), {}
+
+    def step(self, action):
+        self.t += 1
+        values = [self.t + 0.25, -self.t]
+        observation = [np.array(values), np.array(values, np.float32), values][self.t % 3]
+        return observation, 1.0, False, self.t >= 9, {"t": self.t}
+
+
+def test_observations_of_another_dtype_or_type_are_converted_not_misread():
+    frame = record_episodes(_MixedDtypes(), lambda observation: 0).frame
+    expected = [[0.0, 0.5]] + [[t + 0.25, -t] for t in range(1, 9)]
+    np.testing.assert_allclose(frame.select("obs_0", "obs_1").to_numpy(), expected)
+    assert frame["info_t"].to_list() == list(range(1, 10))

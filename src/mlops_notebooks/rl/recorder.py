@@ -153,8 +153,9 @@ class TrajectoryRecorder(gym.Wrapper):
         "_seeds_ordered",
         "_segment",
         "_segments",
-        "_slow",
+        "_special",
         "_summary_kind",
+        "_tail",
         "agent",
         "path",
         "task",
@@ -187,7 +188,10 @@ class TrajectoryRecorder(gym.Wrapper):
         self._dtype: Any = np.float64
         self._pending = b""
         self._segment: _Segment | None = None
-        self._slow = True
+        # The step taken instead of the fast path (None: the fast path); the slow one also
+        # refuses a step before reset().
+        self._special: Callable[[Any], Any] | None = self._step_slow
+        self._tail: int | None = None
         self._first_row = -1
         self._info_plan: list[tuple[str, list[Any]]] | None = None
         self._component_plan: list[tuple[str, list[Any]]] | None = None
@@ -210,12 +214,13 @@ class TrajectoryRecorder(gym.Wrapper):
             self._switch_to_per_step()
         # The first step is checked on the slow path; later steps take the fast one.
         self._first_row = len(self._actions)
-        self._slow = True
+        self._special = self._step_slow
         return observation, info
 
     def step(self, action: Any) -> Any:
-        if self._slow:
-            return self._step_slow(action)
+        special = self._special
+        if special is not None:  # the first step of an episode, or recording step by step
+            return special(action)
         # The hot path, taken only for environments whose adapter rebuilds observations and
         # info (their episodes end with their data): two appends, and nothing else stays alive.
         result = self.env.step(action)
@@ -247,11 +252,40 @@ class TrajectoryRecorder(gym.Wrapper):
             self._record_components(action, reward, info)
         if not self._from_env or self._components:
             self._pending = self._encode(observation)
-        self._slow = not self._from_env or bool(self._components)
+        if self._from_env and not self._components:
+            self._special = None
+        elif not self._from_env and not self._components and self._info_plan is not None:
+            self._special = self._step_copy
         self._actions.append(action)
         self._rewards.append(reward)
         if terminated or truncated or len(self._actions) >= self._capacity:
             self._end_step(terminated, truncated)
+        return result
+
+    def _step_copy(self, action: Any) -> Any:
+        """Environments recorded step by step: the observation's bytes and ``info``'s values."""
+        result = self.env.step(action)
+        self._obs.append(self._pending)
+        observation, tail = result[0], self._tail
+        if (
+            tail is not None
+            and type(observation) is np.ndarray
+            and observation.dtype is self._dtype
+        ):
+            # a C-order copy; its last row's bytes are its tail (``[0:]`` is the whole copy)
+            self._pending = observation.tobytes()[tail:]
+        else:
+            self._pending = self._encode(observation)
+        info = result[4]
+        get = info.get
+        for key, values in self._info_plan or ():
+            values.append(get(key))
+        if self._component_plan:
+            self._record_parts(info)
+        self._actions.append(action)
+        self._rewards.append(result[1])
+        if result[2] or result[3] or len(self._actions) >= self._capacity:
+            self._end_step(result[2], result[3])
         return result
 
     def _end_step(self, terminated: Any, truncated: Any) -> None:
@@ -273,10 +307,13 @@ class TrajectoryRecorder(gym.Wrapper):
         for key, values in self._info_plan:
             values.append(get(key))
         if self._component_plan:
-            parts = get("reward_components")
-            parts_get = parts.get if isinstance(parts, dict) else {}.get
-            for key, values in self._component_plan:
-                values.append(parts_get(key))
+            self._record_parts(info)
+
+    def _record_parts(self, info: dict) -> None:
+        parts = info.get("reward_components")
+        parts_get = parts.get if isinstance(parts, dict) else {}.get
+        for key, values in self._component_plan or ():
+            values.append(parts_get(key))
 
     def _record_components(self, action: Any, reward: Any, info: dict) -> None:
         before = np.frombuffer(self._pending, dtype=self._dtype)
@@ -384,6 +421,8 @@ class TrajectoryRecorder(gym.Wrapper):
         self._ends: dict[int, tuple[bool, bool]] = {}
         self._component_values: dict[str, list[Any]] = {k: [] for k in self._components}
         self._info_plan = self._component_plan = None
+        if self._special is not None:  # the next step rebuilds the info plan
+            self._special = self._step_slow
         self._segments: list[_Segment] = []
         open_segment = self._segment
         if open_segment is not None:
@@ -412,6 +451,9 @@ class TrajectoryRecorder(gym.Wrapper):
             self._summary_kind = _summary_kind(array, self._max_features)
             numeric = np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_
             self._dtype = array.dtype if numeric and self._summary_kind != "stats" else np.float64
+            # the bytes of the recorded part at the end of a C-order copy (statistics: none)
+            kinds = {"full": 0, "last": -array[-1].nbytes if array.ndim else 0}
+            self._tail = kinds.get(self._summary_kind)
         kind = self._summary_kind
         if type(observation) is np.ndarray and observation.dtype == self._dtype:
             array = observation
