@@ -1,0 +1,402 @@
+"""Compare a benchmark between two git revisions, side by side on the same machine.
+
+Each revision is checked out into a temporary ``git worktree add --detach`` (removed afterwards)
+that shares this checkout's venv (``.venv``) and generated data (``benchmarks/data``). The
+benchmark command then runs with the worktree as its working directory and
+``PYTHONPATH=<worktree>/src``, so the venv imports *that revision's* library, CLI and notebooks.
+Runs alternate before, after, before, after… for ``--rounds`` rounds, each one alone under the
+shared benchmark lock (the lock is taken around the run and not timed), so both revisions meet
+the same load on a shared machine.
+
+Figures, all "lower is better":
+
+* ``wall_s`` — the whole command as a user meets it: interpreter start, imports, reading,
+  computing and writing (built in, for every command);
+* ``tree_peak_rss_mb`` — the largest resident set of any process in the command's tree
+  (``wait4``; built in);
+* whatever the benchmark prints, picked out by regular expressions with named groups
+  (``--metric``, or a ``--preset``'s own): in-process seconds, whole-process seconds of the
+  benchmarks' own whole-process modes, peak memory.
+
+By default the *benchmark scripts* of this checkout are copied over both worktrees
+(``--scripts current``), so only the library differs; ``--scripts own`` runs each revision's own
+scripts instead.
+
+Usage::
+
+    .venv/bin/python benchmarks/compare_commits.py 345eead a06c894 --preset segments --rounds 5
+    .venv/bin/python benchmarks/compare_commits.py HEAD~1 HEAD --rounds 7 \\
+        --metric 'seconds=(?P<seconds>[0-9.]+)' -- .venv/bin/python benchmarks/bench_evaluate.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+LOCK = Path("/tmp/mlops-bench.lock")
+PY = ".venv/bin/python"
+NUMBER = r"[0-9]+(?:\.[0-9]+)?"
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A benchmark command (run from the worktree root) and the figures to read from its output."""
+
+    command: tuple[str, ...]
+    metrics: tuple[str, ...]
+    note: str = ""
+
+
+def _pattern(label: str, *names: str) -> str:
+    """A regex for a ``bench_load`` table row: the label then one named number per column."""
+    columns = r"\s+".join(rf"(?P<{n}>{NUMBER})x?" for n in names)
+    return re.escape(label) + r"\s+" + columns
+
+
+PRESETS: dict[str, Preset] = {
+    "segments": Preset(
+        (PY, "benchmarks/bench_segments.py", "--rows", "1000000"),
+        (rf"seconds=(?P<in_process_s>{NUMBER}) peak_rss_mb=(?P<peak_rss_mb>{NUMBER})",),
+    ),
+    "evaluate": Preset(
+        (PY, "benchmarks/bench_evaluate.py", "--rows", "1000000", "--resamples", "1000"),
+        (rf"seconds=(?P<in_process_s>{NUMBER}) peak_rss_mb=(?P<peak_rss_mb>{NUMBER})",),
+    ),
+    "load": Preset(
+        (PY, "benchmarks/bench_load.py", "--repeat", "5"),
+        tuple(
+            _pattern(label, f"{key}_direct_s", f"{key}_load_s", f"{key}_ratio")
+            for label, key in (
+                ("full read, polars", "polars"),
+                ("full read, pandas", "pandas"),
+                ("5 columns, polars", "columns"),
+                ("200k-row sample, polars", "sample"),
+            )
+        ),
+        "ratios are load / direct read in the same child (best of --repeat)",
+    ),
+    "profile": Preset(
+        (
+            *(PY, "benchmarks/bench_profile.py", "--rows", "1000000", "--skip-peer"),
+            *("--whole-process-repeat", "1"),
+        ),
+        (
+            rf"profile --json\s+(?P<cli_json_s>{NUMBER}) s",
+            rf"profile --json --html\s+(?P<cli_json_html_s>{NUMBER}) s",
+            rf"mlops-notebooks profile:\s+(?P<in_process_s>{NUMBER}) s\s+peak "
+            rf"(?P<peak_gib>{NUMBER}) GiB",
+        ),
+        "whole-process: mlops-nb profile DATA --json [--html]",
+    ),
+    "drift": Preset(
+        (PY, "benchmarks/bench_drift.py", "--rows", "1000000", "--repeat", "1"),
+        (
+            rf"ours\s+(?P<in_process_s>{NUMBER}) s\s+(?P<peak_rss_mb>{NUMBER}) MB",
+            rf"--json (?P<cli_json_s>{NUMBER}) s, --json --html (?P<cli_json_html_s>{NUMBER}) s",
+        ),
+        "whole-process: mlops-nb drift REF CUR --json [--html]",
+    ),
+    "sentiment_notebook": Preset(
+        (PY, "benchmarks/bench_sentiment_notebook.py"),
+        (rf"\(sample_size=0\): (?P<notebook_s>{NUMBER}) s",),
+        "the whole notebook through run_notebook: kernel start, training, analyses, HTML",
+    ),
+    "cli_help": Preset(
+        (".venv/bin/mlops-nb", "--help"),
+        (),
+        "start-up of the CLI (heavy imports must stay lazy)",
+    ),
+}
+
+
+@dataclass
+class Samples:
+    """Every figure of one revision, one list entry per round."""
+
+    revision: str
+    commit: str
+    figures: dict[str, list[float]] = field(default_factory=dict)
+
+    def add(self, values: Mapping[str, float]) -> None:
+        """Append one round's figures."""
+        for name, value in values.items():
+            self.figures.setdefault(name, []).append(value)
+
+
+def summarize(before: Sequence[float], after: Sequence[float]) -> dict[str, Any]:
+    """Median, min and spread of each side, the after/before ratios and a verdict.
+
+    The noise is the larger relative range (max - min) / median of the two sides: the run-to-run
+    variation of one revision against itself. A change within it is ``same``; beyond it the
+    verdict is ``better`` or ``worse`` (every figure is lower-is-better).
+    """
+    if not before or not after:
+        raise ValueError("each side needs at least one sample")
+    sides = {}
+    for name, values in (("before", before), ("after", after)):
+        median = statistics.median(values)
+        spread = (max(values) - min(values)) / median if median else 0.0
+        sides[name] = {"median": median, "min": min(values), "spread": spread}
+    b, a = sides["before"], sides["after"]
+    ratio = a["median"] / b["median"] if b["median"] else float("nan")
+    ratio_min = a["min"] / b["min"] if b["min"] else float("nan")
+    noise = max(b["spread"], a["spread"])
+    if abs(ratio - 1) <= noise or ratio != ratio:
+        verdict = "same"
+    else:
+        verdict = "worse" if ratio > 1 else "better"
+    return {
+        "before": {**b, "samples": list(before)},
+        "after": {**a, "samples": list(after)},
+        "ratio_median": ratio,
+        "ratio_min": ratio_min,
+        "noise": noise,
+        "verdict": verdict,
+        "p_value": _mann_whitney(before, after),
+    }
+
+
+def _mann_whitney(before: Sequence[float], after: Sequence[float]) -> float | None:
+    """Two-sided exact Mann–Whitney U p-value (None without scipy or with one sample a side)."""
+    if len(before) < 2 or len(after) < 2:
+        return None
+    try:
+        from scipy.stats import mannwhitneyu
+    except ImportError:  # pragma: no cover - scipy is in the venv
+        return None
+    return float(mannwhitneyu(before, after, alternative="two-sided").pvalue)
+
+
+def format_table(before: Samples, after: Samples) -> str:
+    """The side-by-side table: median and min of each side, ratios, noise and verdict."""
+    header = (
+        f"{'figure':<24}{'before med':>11}{'min':>9}{'after med':>11}{'min':>9}"
+        f"{'ratio':>8}{'(min)':>8}{'noise':>8}{'p':>7}  verdict"
+    )
+    lines = [f"before = {before.revision} ({before.commit[:9]}), "
+             f"after = {after.revision} ({after.commit[:9]}); ratio = after / before", header]  # fmt: skip
+    for name in before.figures:
+        if name not in after.figures:
+            continue
+        s = summarize(before.figures[name], after.figures[name])
+        p = "-" if s["p_value"] is None else f"{s['p_value']:.2f}"
+        lines.append(
+            f"{name:<24}{s['before']['median']:>11.3f}{s['before']['min']:>9.3f}"
+            f"{s['after']['median']:>11.3f}{s['after']['min']:>9.3f}"
+            f"{s['ratio_median']:>8.3f}{s['ratio_min']:>8.3f}{s['noise']:>7.1%}{p:>7}"
+            f"  {s['verdict']}"
+        )
+    return "\n".join(lines)
+
+
+def extract(patterns: Sequence[str], text: str) -> dict[str, float]:
+    """Every named group of every pattern, as floats; a pattern that finds nothing is an error."""
+    values: dict[str, float] = {}
+    for pattern in patterns:
+        found = re.search(pattern, text)
+        if found is None:
+            raise SystemExit(f"no match for {pattern!r} in the benchmark's output:\n{text[-2000:]}")
+        values.update({k: float(v) for k, v in found.groupdict().items() if v is not None})
+    return values
+
+
+@contextmanager
+def worktree(revision: str, scripts: str, keep: bool = False) -> Iterator[tuple[Path, str]]:
+    """Check ``revision`` out into a temporary worktree wired to this checkout's venv and data."""
+    commit = _git("rev-parse", "--verify", f"{revision}^{{commit}}").strip()
+    folder = Path(tempfile.mkdtemp(prefix=f"compare-{commit[:9]}-"))
+    _git("worktree", "add", "--detach", "--quiet", str(folder), commit)
+    try:
+        (folder / ".venv").symlink_to((ROOT / ".venv").resolve())
+        data = HERE / "data"
+        data.mkdir(exist_ok=True)
+        (folder / "benchmarks").mkdir(exist_ok=True)
+        if not (folder / "benchmarks" / "data").exists():
+            (folder / "benchmarks" / "data").symlink_to(data)
+        if scripts == "current":
+            for script in HERE.glob("*.py"):
+                shutil.copy2(script, folder / "benchmarks" / script.name)
+        subprocess.run(
+            [str(folder / PY), "-m", "compileall", "-q", str(folder / "src")],
+            check=True,
+            env=_env(folder),
+        )
+        yield folder, commit
+    finally:
+        if not keep:
+            _git("worktree", "remove", "--force", str(folder))
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _git(*args: str) -> str:
+    done = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"git {' '.join(args)} failed: {done.stderr.strip()}")
+    return done.stdout
+
+
+def _env(folder: Path) -> dict[str, str]:
+    """This environment with the worktree's ``src`` first on the path and no project overrides."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MLOPS_NB_")}
+    env.update(PYTHONPATH=str(folder / "src"), MPLBACKEND="Agg", DO_NOT_TRACK="1")
+    return env
+
+
+def check_imports(folder: Path) -> str:
+    """Fail unless the worktree's library and CLI are the ones imported; return the module path."""
+    env = _env(folder)
+    code = "import mlops_notebooks; print(mlops_notebooks.__file__)"
+    where = subprocess.run(
+        [str(folder / PY), "-c", code], capture_output=True, text=True, env=env, check=True
+    ).stdout.strip()
+    if not where.startswith(str(folder / "src")):
+        raise SystemExit(f"{folder} imports mlops_notebooks from {where}, not its own src")
+    for argv in ([PY, "-m", "mlops_notebooks.cli.main", "--help"], [".venv/bin/mlops-nb", "--help"]):
+        subprocess.run(argv, cwd=folder, env=env, capture_output=True, check=True)
+    return where
+
+
+def run_once(
+    folder: Path, command: Sequence[str], lock: Path | None, ok_codes: Sequence[int]
+) -> tuple[dict[str, float], str]:
+    """Run ``command`` once in ``folder`` (alone under ``lock``); its wall time, tree RSS, output."""
+    with _locked(lock):
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            list(command),
+            cwd=folder,
+            env=_env(folder),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        output = process.stdout.read() if process.stdout else ""
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode not in ok_codes:
+        raise SystemExit(f"{' '.join(command)} exited {process.returncode}:\n{output[-3000:]}")
+    return {"wall_s": elapsed, "tree_peak_rss_mb": usage.ru_maxrss / 1024}, output
+
+
+@contextmanager
+def _locked(lock: Path | None) -> Iterator[None]:
+    if lock is None:
+        yield
+        return
+    with open(lock, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def compare(args: argparse.Namespace, command: Sequence[str], patterns: Sequence[str]) -> dict:
+    """Alternate the two revisions for ``args.rounds`` rounds; print and return the comparison."""
+    with (
+        worktree(args.before, args.scripts, args.keep) as (before_dir, before_commit),
+        worktree(args.after, args.scripts, args.keep) as (after_dir, after_commit),
+    ):
+        sides = [
+            (before_dir, Samples(args.before, before_commit)),
+            (after_dir, Samples(args.after, after_commit)),
+        ]
+        for folder, samples in sides:
+            print(f"{samples.revision} ({samples.commit[:9]}) imports {check_imports(folder)}")
+        for round_number in range(1, args.rounds + 1):
+            for folder, samples in sides:
+                figures, output = run_once(folder, command, args.lock, args.ok_codes)
+                figures.update(extract(patterns, output))
+                samples.add(figures)
+                shown = ", ".join(f"{k}={v:.3f}" for k, v in figures.items())
+                print(f"round {round_number} {samples.revision}: {shown}", flush=True)
+                if args.verbose:
+                    print(output)
+    before, after = sides[0][1], sides[1][1]
+    print(format_table(before, after))
+    return {
+        "command": list(command),
+        "rounds": args.rounds,
+        "scripts": args.scripts,
+        "before": {"revision": before.revision, "commit": before.commit},
+        "after": {"revision": after.revision, "commit": after.commit},
+        "figures": {
+            name: summarize(before.figures[name], after.figures[name])
+            for name in before.figures
+            if name in after.figures
+        },
+    }
+
+
+def parse_args(argv: Sequence[str] | None = None) -> tuple[argparse.Namespace, list[str]]:
+    """Options before ``--``; the benchmark command after it (unless a preset gives one)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv[argv.index("--") + 1 :] if "--" in argv else []
+    options = argv[: argv.index("--")] if "--" in argv else argv
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("before", help="the baseline revision (commit, branch, tag)")
+    parser.add_argument("after", help="the revision to compare with it")
+    parser.add_argument("--preset", choices=sorted(PRESETS), help="a known benchmark command")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds (default 5)")
+    parser.add_argument(
+        "--metric", action="append", default=[], help="regex with named groups (repeatable)"
+    )
+    parser.add_argument("--scripts", choices=("current", "own"), default="current")
+    parser.add_argument("--lock", type=Path, default=LOCK, help="flock file held around each run")
+    parser.add_argument("--no-lock", dest="lock", action="store_const", const=None)
+    parser.add_argument("--ok-codes", type=int, nargs="+", default=[0])
+    parser.add_argument("--json", type=Path, help="also write the comparison as JSON here")
+    parser.add_argument("--keep", action="store_true", help="keep the worktrees (debugging)")
+    parser.add_argument("--verbose", action="store_true", help="print each run's output")
+    args = parser.parse_args(options)
+    if args.preset and command:
+        parser.error("give either --preset or a command after --, not both")
+    if not args.preset and not command:
+        parser.error("give --preset NAME or a command after --")
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+    return args, command
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the comparison from the command line."""
+    args, command = parse_args(argv)
+    patterns = list(args.metric)
+    if args.preset:
+        preset = PRESETS[args.preset]
+        command = list(preset.command)
+        patterns = [*preset.metrics, *patterns]
+        if preset.note:
+            print(f"{args.preset}: {preset.note}")
+    print(f"command: {' '.join(command)}  ({args.rounds} alternating rounds)")
+    result = compare(args, command, patterns)
+    if args.preset:
+        result["preset"] = args.preset
+    text = json.dumps(result, indent=2)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(text + "\n")
+    else:
+        print(text)
+
+
+if __name__ == "__main__":
+    main()
