@@ -12,6 +12,8 @@ Figures, all "lower is better":
 
 * ``wall_s`` — the whole command as a user meets it: interpreter start, imports, reading,
   computing and writing (built in, for every command);
+* ``cpu_s`` — user + system CPU seconds of the command's whole process tree (built in; less
+  disturbed than wall time by other work on a shared machine, but blind to waiting);
 * ``tree_peak_rss_mb`` — the largest resident set of any process in the command's tree
   (``wait4``; built in);
 * whatever the benchmark prints, picked out by regular expressions with named groups
@@ -190,8 +192,11 @@ def format_table(before: Samples, after: Samples) -> str:
         f"{'figure':<24}{'before med':>11}{'min':>9}{'after med':>11}{'min':>9}"
         f"{'ratio':>8}{'(min)':>8}{'noise':>8}{'p':>7}  verdict"
     )
-    lines = [f"before = {before.revision} ({before.commit[:9]}), "
-             f"after = {after.revision} ({after.commit[:9]}); ratio = after / before", header]  # fmt: skip
+    title = (
+        f"before = {before.revision} ({before.commit[:9]}), "
+        f"after = {after.revision} ({after.commit[:9]}); ratio = after / before"
+    )
+    lines = [title, header]
     for name in before.figures:
         if name not in after.figures:
             continue
@@ -268,7 +273,10 @@ def check_imports(folder: Path) -> str:
     ).stdout.strip()
     if not where.startswith(str(folder / "src")):
         raise SystemExit(f"{folder} imports mlops_notebooks from {where}, not its own src")
-    for argv in ([PY, "-m", "mlops_notebooks.cli.main", "--help"], [".venv/bin/mlops-nb", "--help"]):
+    for argv in (
+        [PY, "-m", "mlops_notebooks.cli.main", "--help"],
+        [".venv/bin/mlops-nb", "--help"],
+    ):
         subprocess.run(argv, cwd=folder, env=env, capture_output=True, check=True)
     return where
 
@@ -276,7 +284,7 @@ def check_imports(folder: Path) -> str:
 def run_once(
     folder: Path, command: Sequence[str], lock: Path | None, ok_codes: Sequence[int]
 ) -> tuple[dict[str, float], str]:
-    """Run ``command`` once in ``folder`` (alone under ``lock``); its wall time, tree RSS, output."""
+    """Run ``command`` once in ``folder``, alone under ``lock``: its wall time, RSS and output."""
     with _locked(lock):
         started = time.perf_counter()
         process = subprocess.Popen(
@@ -293,7 +301,8 @@ def run_once(
         process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode not in ok_codes:
         raise SystemExit(f"{' '.join(command)} exited {process.returncode}:\n{output[-3000:]}")
-    return {"wall_s": elapsed, "tree_peak_rss_mb": usage.ru_maxrss / 1024}, output
+    cpu = usage.ru_utime + usage.ru_stime
+    return {"wall_s": elapsed, "cpu_s": cpu, "tree_peak_rss_mb": usage.ru_maxrss / 1024}, output
 
 
 @contextmanager
