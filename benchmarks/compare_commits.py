@@ -26,7 +26,9 @@ scripts instead.
 
 Usage::
 
-    .venv/bin/python benchmarks/compare_commits.py 345eead a06c894 --preset segments --rounds 5
+    .venv/bin/python benchmarks/compare_commits.py 345eead a06c894 --preset segments --rounds 5 \\
+        --json /tmp/segments.json
+    .venv/bin/python benchmarks/compare_commits.py markdown /tmp/segments.json  # a Markdown table
     .venv/bin/python benchmarks/compare_commits.py HEAD~1 HEAD --rounds 7 \\
         --metric 'seconds=(?P<seconds>[0-9.]+)' -- .venv/bin/python benchmarks/bench_evaluate.py
 """
@@ -211,6 +213,26 @@ def format_table(before: Samples, after: Samples) -> str:
     return "\n".join(lines)
 
 
+def markdown_table(results: Sequence[Mapping[str, Any]]) -> str:
+    """A Markdown table of saved comparisons (the JSON ``compare`` returns), one row per figure."""
+    lines = [
+        "| benchmark | figure | before median (min) | after median (min) | ratio median (min) "
+        "| noise | p | verdict |",
+        "|---|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for result in results:
+        label = result.get("preset") or " ".join(result["command"])
+        for name, s in result["figures"].items():
+            p = "–" if s["p_value"] is None else f"{s['p_value']:.2f}"
+            lines.append(
+                f"| {label} | {name} | {s['before']['median']:.3g} ({s['before']['min']:.3g}) "
+                f"| {s['after']['median']:.3g} ({s['after']['min']:.3g}) "
+                f"| {s['ratio_median']:.2f} ({s['ratio_min']:.2f}) | {s['noise']:.0%} | {p} "
+                f"| {s['verdict']} |"
+            )
+    return "\n".join(lines)
+
+
 def extract(patterns: Sequence[str], text: str) -> dict[str, float]:
     """Every named group of every pattern, as floats; a pattern that finds nothing is an error."""
     values: dict[str, float] = {}
@@ -387,6 +409,10 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[argparse.Namespace, l
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the comparison from the command line."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["markdown"]:
+        print(markdown_table([json.loads(Path(f).read_text()) for f in argv[1:]]))
+        return
     args, command = parse_args(argv)
     patterns = list(args.metric)
     if args.preset:

@@ -139,3 +139,14 @@ def test_parse_args_splits_options_and_command(cc: ModuleType) -> None:
 def test_parse_args_rejects(cc: ModuleType, argv: list[str]) -> None:
     with pytest.raises(SystemExit):
         cc.parse_args(argv)
+
+
+def test_markdown_table_from_saved_comparisons(cc: ModuleType) -> None:
+    result = {
+        "preset": "evaluate",
+        "command": ["python", "bench.py"],
+        "figures": {"wall_s": cc.summarize([4.0, 5.0, 6.0], [2.0, 2.5, 3.0])},
+    }
+    lines = cc.markdown_table([result]).splitlines()
+    assert lines[0].startswith("| benchmark | figure |")
+    assert lines[2] == "| evaluate | wall_s | 5 (4) | 2.5 (2) | 0.50 (0.50) | 40% | 0.10 | better |"
