@@ -56,6 +56,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 LOCK = Path("/tmp/mlops-bench.lock")
 PY = ".venv/bin/python"
+MLOPS_NB = ".venv/bin/mlops-nb"
+DATA = "benchmarks/data"
 NUMBER = r"[0-9]+(?:\.[0-9]+)?"
 
 
@@ -66,12 +68,18 @@ class Preset:
     command: tuple[str, ...]
     metrics: tuple[str, ...]
     note: str = ""
+    ok_codes: tuple[int, ...] = (0,)
+    data: str | None = None  # a file under benchmarks/data that ``write_data`` makes once
 
 
 def _pattern(label: str, *names: str) -> str:
     """A regex for a ``bench_load`` table row: the label then one named number per column."""
     columns = r"\s+".join(rf"(?P<{n}>{NUMBER})x?" for n in names)
     return re.escape(label) + r"\s+" + columns
+
+
+def _argv(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
 
 
 PRESETS: dict[str, Preset] = {
@@ -122,12 +130,76 @@ PRESETS: dict[str, Preset] = {
         (rf"\(sample_size=0\): (?P<notebook_s>{NUMBER}) s",),
         "the whole notebook through run_notebook: kernel start, training, analyses, HTML",
     ),
+    "cli_profile": Preset(
+        _argv(f"{MLOPS_NB} profile {DATA}/profile_1000000.parquet --json p.json --html p.html"),
+        (),
+        "whole process: mlops-nb profile on 1M rows x 26 columns, JSON and HTML written",
+        data="profile_1000000.parquet",
+    ),
+    "cli_drift": Preset(
+        _argv(
+            f"{MLOPS_NB} drift {DATA}/drift_ref_1000000.parquet {DATA}/drift_cur_1000000.parquet"
+            " --json d.json --html d.html"
+        ),
+        (),
+        "whole process: mlops-nb drift on 1M vs 1M rows x 26 columns, JSON and HTML written",
+        ok_codes=(0, 1),
+        data="drift_cur_1000000.parquet",
+    ),
+    "cli_evaluate": Preset(
+        _argv(
+            f"{MLOPS_NB} evaluate {DATA}/evaluate_1000000.parquet --target target"
+            " --prediction prediction --probabilities probability --group group"
+            " --n-bootstrap 1000 --json e.json --html e.html"
+        ),
+        (),
+        "whole process: mlops-nb evaluate, 1M binary outputs, 1,000 resamples, fairness by group",
+        data="evaluate_1000000.parquet",
+    ),
+    "cli_segments": Preset(
+        _argv(
+            f"{MLOPS_NB} segments {DATA}/segments_1000000.parquet --score error --top-k 10"
+            " --json s.json --html s.html"
+        ),
+        (),
+        "whole process: mlops-nb segments on bench_segments' 1M rows x 10 features",
+        data="segments_1000000.parquet",
+    ),
     "cli_help": Preset(
         (".venv/bin/mlops-nb", "--help"),
         (),
         "start-up of the CLI (heavy imports must stay lazy)",
     ),
 }
+
+
+def write_data(name: str) -> Path:
+    """Generate a preset's input under ``benchmarks/data`` once (same seeds as the benchmarks)."""
+    path = HERE / "data" / name
+    if path.exists():
+        return path
+    sys.path.insert(0, str(HERE))
+    import numpy as np
+    from datagen import write
+
+    rows = 1_000_000
+    if name.startswith(("profile_", "drift_ref_")):
+        write(rows, 0, 0.0, path)
+    elif name.startswith("drift_cur_"):
+        write_data(f"drift_ref_{rows}.parquet")
+        write(rows, 1, 0.1, path)
+    elif name.startswith("evaluate_"):
+        from bench_evaluate import make_outputs
+
+        groups = np.array(["a", "b", "c", "d"])[np.random.default_rng(1).integers(0, 4, rows)]
+        make_outputs(rows, 0).with_columns(group=groups).write_parquet(path)
+    elif name.startswith("segments_"):
+        from bench_segments import make_data
+
+        make_data(rows, 0)[0].write_parquet(path)
+    else:
+        raise SystemExit(f"no recipe for benchmarks/data/{name}")
+    return path
 
 
 @dataclass
@@ -149,7 +221,8 @@ def summarize(before: Sequence[float], after: Sequence[float]) -> dict[str, Any]
 
     The noise is the larger relative range (max - min) / median of the two sides: the run-to-run
     variation of one revision against itself. A change within it is ``same``; beyond it the
-    verdict is ``better`` or ``worse`` (every figure is lower-is-better).
+    verdict is ``better`` or ``worse`` (every figure is lower-is-better); with a single run on
+    either side there is no noise estimate and the verdict is ``n/a``.
     """
     if not before or not after:
         raise ValueError("each side needs at least one sample")
@@ -162,7 +235,9 @@ def summarize(before: Sequence[float], after: Sequence[float]) -> dict[str, Any]
     ratio = a["median"] / b["median"] if b["median"] else float("nan")
     ratio_min = a["min"] / b["min"] if b["min"] else float("nan")
     noise = max(b["spread"], a["spread"])
-    if abs(ratio - 1) <= noise or ratio != ratio:
+    if min(len(before), len(after)) < 2:
+        verdict = "n/a"  # no noise estimate from a single run
+    elif abs(ratio - 1) <= noise or ratio != ratio:
         verdict = "same"
     else:
         verdict = "worse" if ratio > 1 else "better"
@@ -418,6 +493,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.preset:
         preset = PRESETS[args.preset]
         command = list(preset.command)
+        args.ok_codes = sorted({*args.ok_codes, *preset.ok_codes})
+        if preset.data:
+            write_data(preset.data)
         patterns = [*preset.metrics, *patterns]
         if preset.note:
             print(f"{args.preset}: {preset.note}")

@@ -46,7 +46,9 @@ def test_verdict_beyond_noise(cc: ModuleType, after: list[float], verdict: str) 
 def test_mann_whitney_p_value_separates_disjoint_samples(cc: ModuleType) -> None:
     disjoint = cc.summarize([1.0, 1.1, 1.2, 1.3, 1.4], [2.0, 2.1, 2.2, 2.3, 2.4])
     assert disjoint["p_value"] == pytest.approx(2 / 252)  # exact two-sided, 5 vs 5
-    assert cc.summarize([1.0], [2.0])["p_value"] is None
+    single = cc.summarize([1.0], [2.0])
+    assert single["p_value"] is None
+    assert single["verdict"] == "n/a"
 
 
 def test_summarize_needs_samples(cc: ModuleType) -> None:
