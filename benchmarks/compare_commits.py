@@ -94,7 +94,11 @@ PRESETS: dict[str, Preset] = {
     "load": Preset(
         (PY, "benchmarks/bench_load.py", "--repeat", "5"),
         tuple(
-            _pattern(label, f"{key}_direct_s", f"{key}_load_s", f"{key}_ratio")
+            _pattern(
+                label,
+                *(f"{key}_{n}" for n in ("direct_s", "load_s", "ratio", "median_ratio")),
+                *(f"{key}_{n}" for n in ("direct_peak_mb", "load_peak_mb", "imports_mb")),
+            )
             for label, key in (
                 ("full read, polars", "polars"),
                 ("full read, pandas", "pandas"),

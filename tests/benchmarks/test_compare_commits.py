@@ -113,7 +113,9 @@ def test_every_preset_reads_its_benchmark_output(cc: ModuleType, name: str) -> N
         assert values["pandas_load_s"] == 0.52
         assert values["columns_ratio"] == 1.04
         assert values["sample_ratio"] == 1.05
-        assert len(values) == 12
+        assert values["pandas_load_peak_mb"] == 1950
+        assert values["sample_imports_mb"] == 120
+        assert len(values) == 28
     else:
         assert values == expected[name]
 
