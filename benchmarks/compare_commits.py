@@ -4,9 +4,10 @@ Each revision is checked out into a temporary ``git worktree add --detach`` (rem
 that shares this checkout's venv (``.venv``) and generated data (``benchmarks/data``). The
 benchmark command then runs with the worktree as its working directory and
 ``PYTHONPATH=<worktree>/src``, so the venv imports *that revision's* library, CLI and notebooks.
-Runs alternate before, after, before, after… for ``--rounds`` rounds, each one alone under the
-shared benchmark lock (the lock is taken around the run and not timed), so both revisions meet
-the same load on a shared machine.
+Runs alternate between the revisions for ``--rounds`` rounds — before, after | after, before | …
+(``--order abba``, the default, so a load that grows over the session does not always fall on
+the same side; ``--order ab`` keeps before first) — each run alone under the shared benchmark
+lock (taken around the run and not timed), so both revisions meet the same machine.
 
 Figures, all "lower is better":
 
@@ -419,6 +420,18 @@ def _locked(lock: Path | None) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def run_order(sides: Sequence[Any], round_number: int, order: str) -> list[Any]:
+    """The sides in the order of ``round_number`` (1-based).
+
+    ``abba`` runs before-after in odd rounds and after-before in even ones, so a steady change
+    of the machine's load over the session (other jobs starting) weighs on both revisions alike;
+    ``ab`` always runs before first.
+    """
+    if order == "abba" and round_number % 2 == 0:
+        return list(reversed(sides))
+    return list(sides)
+
+
 def compare(args: argparse.Namespace, command: Sequence[str], patterns: Sequence[str]) -> dict:
     """Alternate the two revisions for ``args.rounds`` rounds; print and return the comparison."""
     with (
@@ -432,7 +445,7 @@ def compare(args: argparse.Namespace, command: Sequence[str], patterns: Sequence
         for folder, samples in sides:
             print(f"{samples.revision} ({samples.commit[:9]}) imports {check_imports(folder)}")
         for round_number in range(1, args.rounds + 1):
-            for folder, samples in sides:
+            for folder, samples in run_order(sides, round_number, args.order):
                 figures, output = run_once(folder, command, args.lock, args.ok_codes)
                 figures.update(extract(patterns, output))
                 samples.add(figures)
@@ -468,6 +481,12 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[argparse.Namespace, l
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds (default 5)")
     parser.add_argument(
         "--metric", action="append", default=[], help="regex with named groups (repeatable)"
+    )
+    parser.add_argument(
+        "--order",
+        choices=("abba", "ab"),
+        default="abba",
+        help="abba (default): before-after, then after-before, ...; ab: always before first",
     )
     parser.add_argument("--scripts", choices=("current", "own"), default="current")
     parser.add_argument("--lock", type=Path, default=LOCK, help="flock file held around each run")
@@ -505,6 +524,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             print(f"{args.preset}: {preset.note}")
     print(f"command: {' '.join(command)}  ({args.rounds} alternating rounds)")
     result = compare(args, command, patterns)
+    result["order"] = args.order
     if args.preset:
         result["preset"] = args.preset
     text = json.dumps(result, indent=2)

@@ -154,3 +154,10 @@ def test_markdown_table_from_saved_comparisons(cc: ModuleType) -> None:
     lines = cc.markdown_table([result]).splitlines()
     assert lines[0].startswith("| benchmark | figure |")
     assert lines[2] == "| evaluate | wall_s | 5 (4) | 2.5 (2) | 0.50 (0.50) | 40% | 0.10 | better |"
+
+
+def test_run_order_alternates_which_side_goes_first(cc: ModuleType) -> None:
+    sides = ["before", "after"]
+    rounds = [cc.run_order(sides, n, "abba") for n in (1, 2, 3, 4)]
+    assert rounds == [sides, ["after", "before"], sides, ["after", "before"]]
+    assert cc.run_order(sides, 2, "ab") == sides
