@@ -106,7 +106,21 @@ def summarize(before: Sequence[float], after: Sequence[float]) -> dict[str, Any]
         "ratio_min": ratio_min,
         "noise": noise,
         "verdict": verdict,
+        **_paired(before, after),
         "p_value": _mann_whitney(before, after),
+    }
+
+
+def _paired(before: Sequence[float], after: Sequence[float]) -> dict[str, Any]:
+    """Round by round (the i-th run of each side ran next to each other): the median ratio and
+    in how many rounds after was higher than before."""
+    if len(before) != len(after):
+        return {"ratio_paired": None, "after_higher": None}
+    ratios = [a / b for a, b in zip(after, before, strict=True) if b]
+    higher = sum(a > b for a, b in zip(after, before, strict=True))
+    return {
+        "ratio_paired": statistics.median(ratios) if ratios else None,
+        "after_higher": f"{higher}/{len(before)}",
     }
 
 
@@ -125,7 +139,7 @@ def format_table(before: Samples, after: Samples) -> str:
     """The side-by-side table: median and min of each side, ratios, noise and verdict."""
     header = (
         f"{'figure':<24}{'before med':>11}{'min':>9}{'after med':>11}{'min':>9}"
-        f"{'ratio':>8}{'(min)':>8}{'noise':>8}{'p':>7}  verdict"
+        f"{'ratio':>8}{'(min)':>8}{'paired':>8}{'higher':>8}{'noise':>8}{'p':>7}  verdict"
     )
     title = (
         f"before = {before.revision} ({before.commit[:9]}), "
@@ -140,28 +154,35 @@ def format_table(before: Samples, after: Samples) -> str:
         lines.append(
             f"{name:<24}{s['before']['median']:>11.3f}{s['before']['min']:>9.3f}"
             f"{s['after']['median']:>11.3f}{s['after']['min']:>9.3f}"
-            f"{s['ratio_median']:>8.3f}{s['ratio_min']:>8.3f}{s['noise']:>7.1%}{p:>7}"
+            f"{s['ratio_median']:>8.3f}{s['ratio_min']:>8.3f}{_number(s['ratio_paired']):>8}"
+            f"{s['after_higher'] or '-':>8}{s['noise']:>7.1%}{p:>7}"
             f"  {s['verdict']}"
         )
     return "\n".join(lines)
+
+
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
 
 
 def markdown_table(results: Sequence[Mapping[str, Any]]) -> str:
     """A Markdown table of saved comparisons (the JSON ``compare`` returns), one row per figure."""
     lines = [
         "| benchmark | figure | before median (min) | after median (min) | ratio median (min) "
-        "| noise | p | verdict |",
-        "|---|---|---:|---:|---:|---:|---:|---|",
+        "| paired ratio | after higher | noise | p | verdict |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for result in results:
         label = result.get("preset") or " ".join(result["command"])
-        for name, s in result["figures"].items():
+        for name, saved in result["figures"].items():
+            s = summarize(saved["before"]["samples"], saved["after"]["samples"])
             p = "–" if s["p_value"] is None else f"{s['p_value']:.2f}"
+            paired = "–" if s["ratio_paired"] is None else f"{s['ratio_paired']:.2f}"
             lines.append(
                 f"| {label} | {name} | {s['before']['median']:.3g} ({s['before']['min']:.3g}) "
                 f"| {s['after']['median']:.3g} ({s['after']['min']:.3g}) "
-                f"| {s['ratio_median']:.2f} ({s['ratio_min']:.2f}) | {s['noise']:.0%} | {p} "
-                f"| {s['verdict']} |"
+                f"| {s['ratio_median']:.2f} ({s['ratio_min']:.2f}) | {paired} "
+                f"| {s['after_higher'] or '–'} | {s['noise']:.0%} | {p} | {s['verdict']} |"
             )
     return "\n".join(lines)
 

@@ -33,6 +33,9 @@ def test_summarize_medians_mins_ratios_and_noise(cc: ModuleType) -> None:
     assert summary["noise"] == pytest.approx(2 / 11)
     assert summary["verdict"] == "same"  # 13.6 % faster but within 18 % noise
     assert summary["before"]["samples"] == [10.0, 12.0, 11.0]
+    # Round by round: 9/10, 9.5/12, 10/11; after lower in every round.
+    assert summary["ratio_paired"] == pytest.approx(0.9)
+    assert summary["after_higher"] == "0/3"
 
 
 @pytest.mark.parametrize(
@@ -68,7 +71,8 @@ def test_format_table_rows(cc: ModuleType) -> None:
     assert len(lines) == 3  # title, header, wall_s; a figure missing on one side is left out
     cells = lines[2].split()
     assert cells[0] == "wall_s"
-    assert [float(c) for c in cells[1:7]] == [2.1, 2.0, 3.1, 3.0, 1.476, 1.5]
+    assert [float(c) for c in cells[1:8]] == [2.1, 2.0, 3.1, 3.0, 1.476, 1.5, 1.476]
+    assert cells[8] == "3/3"
     assert cells[-1] == "worse"
 
 
@@ -153,7 +157,9 @@ def test_markdown_table_from_saved_comparisons(cc: ModuleType) -> None:
     }
     lines = cc.markdown_table([result]).splitlines()
     assert lines[0].startswith("| benchmark | figure |")
-    assert lines[2] == "| evaluate | wall_s | 5 (4) | 2.5 (2) | 0.50 (0.50) | 40% | 0.10 | better |"
+    assert lines[2] == (
+        "| evaluate | wall_s | 5 (4) | 2.5 (2) | 0.50 (0.50) | 0.50 | 0/3 | 40% | 0.10 | better |"
+    )
 
 
 def test_run_order_alternates_which_side_goes_first(cc: ModuleType) -> None:
