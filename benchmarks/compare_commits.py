@@ -56,6 +56,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 LOCK = Path("/tmp/mlops-bench.lock")
+TOLERANCE = 0.02  # relative changes this small are "same"
 sys.path.insert(0, str(HERE))
 from compare_presets import PRESETS, PY, write_data  # noqa: E402
 
@@ -74,13 +75,17 @@ class Samples:
             self.figures.setdefault(name, []).append(value)
 
 
-def summarize(before: Sequence[float], after: Sequence[float]) -> dict[str, Any]:
+def summarize(
+    before: Sequence[float], after: Sequence[float], tolerance: float = TOLERANCE
+) -> dict[str, Any]:
     """Median, min and spread of each side, the after/before ratios and a verdict.
 
     The noise is the larger relative range (max - min) / median of the two sides: the run-to-run
     variation of one revision against itself. A change within it is ``same``; beyond it the
     verdict is ``better`` or ``worse`` (every figure is lower-is-better); with a single run on
-    either side there is no noise estimate and the verdict is ``n/a``.
+    either side there is no noise estimate and the verdict is ``n/a``. Changes within
+    ``tolerance`` are ``same`` whatever the noise (peak memory can be near-deterministic and still
+    move a percent with the allocator).
     """
     if not before or not after:
         raise ValueError("each side needs at least one sample")
@@ -95,7 +100,7 @@ def summarize(before: Sequence[float], after: Sequence[float]) -> dict[str, Any]
     noise = max(b["spread"], a["spread"])
     if min(len(before), len(after)) < 2:
         verdict = "n/a"  # no noise estimate from a single run
-    elif abs(ratio - 1) <= noise or ratio != ratio:
+    elif abs(ratio - 1) <= max(noise, tolerance) or ratio != ratio:
         verdict = "same"
     else:
         verdict = "worse" if ratio > 1 else "better"
@@ -135,7 +140,7 @@ def _mann_whitney(before: Sequence[float], after: Sequence[float]) -> float | No
     return float(mannwhitneyu(before, after, alternative="two-sided").pvalue)
 
 
-def format_table(before: Samples, after: Samples) -> str:
+def format_table(before: Samples, after: Samples, tolerance: float = TOLERANCE) -> str:
     """The side-by-side table: median and min of each side, ratios, noise and verdict."""
     header = (
         f"{'figure':<24}{'before med':>11}{'min':>9}{'after med':>11}{'min':>9}"
@@ -149,7 +154,7 @@ def format_table(before: Samples, after: Samples) -> str:
     for name in before.figures:
         if name not in after.figures:
             continue
-        s = summarize(before.figures[name], after.figures[name])
+        s = summarize(before.figures[name], after.figures[name], tolerance)
         p = "-" if s["p_value"] is None else f"{s['p_value']:.2f}"
         lines.append(
             f"{name:<24}{s['before']['median']:>11.3f}{s['before']['min']:>9.3f}"
@@ -175,7 +180,8 @@ def markdown_table(results: Sequence[Mapping[str, Any]]) -> str:
     for result in results:
         label = result.get("preset") or " ".join(result["command"])
         for name, saved in result["figures"].items():
-            s = summarize(saved["before"]["samples"], saved["after"]["samples"])
+            tolerance = result.get("tolerance", TOLERANCE)
+            s = summarize(saved["before"]["samples"], saved["after"]["samples"], tolerance)
             p = "–" if s["p_value"] is None else f"{s['p_value']:.2f}"
             paired = "–" if s["ratio_paired"] is None else f"{s['ratio_paired']:.2f}"
             lines.append(
@@ -328,7 +334,7 @@ def compare(args: argparse.Namespace, command: Sequence[str], patterns: Sequence
                 if args.verbose:
                     print(output)
     before, after = sides[0][1], sides[1][1]
-    print(format_table(before, after))
+    print(format_table(before, after, args.tolerance))
     return {
         "command": list(command),
         "rounds": args.rounds,
@@ -336,7 +342,7 @@ def compare(args: argparse.Namespace, command: Sequence[str], patterns: Sequence
         "before": {"revision": before.revision, "commit": before.commit},
         "after": {"revision": after.revision, "commit": after.commit},
         "figures": {
-            name: summarize(before.figures[name], after.figures[name])
+            name: summarize(before.figures[name], after.figures[name], args.tolerance)
             for name in before.figures
             if name in after.figures
         },
@@ -361,6 +367,12 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[argparse.Namespace, l
         choices=("abba", "ab"),
         default="abba",
         help="abba (default): before-after, then after-before, ...; ab: always before first",
+    )
+    parser.add_argument(
+        "--tolerance",
+        type=float,
+        default=TOLERANCE,
+        help=f"relative change always called same (default {TOLERANCE})",
     )
     parser.add_argument("--scripts", choices=("current", "own"), default="current")
     parser.add_argument("--lock", type=Path, default=LOCK, help="flock file held around each run")
@@ -399,6 +411,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"command: {' '.join(command)}  ({args.rounds} alternating rounds)")
     result = compare(args, command, patterns)
     result["order"] = args.order
+    result["tolerance"] = args.tolerance
     if args.preset:
         result["preset"] = args.preset
     text = json.dumps(result, indent=2)

@@ -167,3 +167,9 @@ def test_run_order_alternates_which_side_goes_first(cc: ModuleType) -> None:
     rounds = [cc.run_order(sides, n, "abba") for n in (1, 2, 3, 4)]
     assert rounds == [sides, ["after", "before"], sides, ["after", "before"]]
     assert cc.run_order(sides, 2, "ab") == sides
+
+
+def test_changes_within_the_tolerance_are_the_same(cc: ModuleType) -> None:
+    # Peak memory: no noise at all, and a 1.3 % rise is still "same" under the 2 % default.
+    assert cc.summarize([538.0, 538.0, 538.0], [545.0, 545.0, 545.0])["verdict"] == "same"
+    assert cc.summarize([538.0, 538.0], [545.0, 545.0], tolerance=0.0)["verdict"] == "worse"
