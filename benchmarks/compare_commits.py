@@ -178,7 +178,7 @@ def markdown_table(results: Sequence[Mapping[str, Any]]) -> str:
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for result in results:
-        label = result.get("preset") or " ".join(result["command"])
+        label = result.get("label") or result.get("preset") or " ".join(result["command"])
         for name, saved in result["figures"].items():
             tolerance = result.get("tolerance", TOLERANCE)
             s = summarize(saved["before"]["samples"], saved["after"]["samples"], tolerance)
@@ -379,6 +379,7 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[argparse.Namespace, l
     parser.add_argument("--no-lock", dest="lock", action="store_const", const=None)
     parser.add_argument("--ok-codes", type=int, nargs="+", default=[0])
     parser.add_argument("--json", type=Path, help="also write the comparison as JSON here")
+    parser.add_argument("--label", help="the benchmark's name in Markdown tables")
     parser.add_argument("--keep", action="store_true", help="keep the worktrees (debugging)")
     parser.add_argument("--verbose", action="store_true", help="print each run's output")
     args = parser.parse_args(options)
@@ -412,6 +413,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     result = compare(args, command, patterns)
     result["order"] = args.order
     result["tolerance"] = args.tolerance
+    if args.label:
+        result["label"] = args.label
     if args.preset:
         result["preset"] = args.preset
     text = json.dumps(result, indent=2)
