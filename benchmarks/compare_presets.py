@@ -140,15 +140,18 @@ def write_data(name: str) -> Path:
     path = HERE / "data" / name
     if path.exists():
         return path
+    size = path.stem.rpartition("_")[2]  # drift_cur_10000.parquet: 10,000 rows
+    if not size.isdigit():
+        raise SystemExit(f"no recipe for benchmarks/data/{name} (expected NAME_ROWS.parquet)")
+    rows = int(size)
     sys.path.insert(0, str(HERE))
     import numpy as np
     from datagen import write
 
-    rows = 1_000_000
     if name.startswith(("profile_", "drift_ref_")):
         write(rows, 0, 0.0, path)
     elif name.startswith("drift_cur_"):
-        write_data(f"drift_ref_{rows}.parquet")
+        write_data(f"drift_ref_{rows}.parquet")  # a current file always has its reference
         write(rows, 1, 0.1, path)
     elif name.startswith("evaluate_"):
         from bench_evaluate import make_outputs

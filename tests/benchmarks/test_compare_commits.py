@@ -173,3 +173,9 @@ def test_changes_within_the_tolerance_are_the_same(cc: ModuleType) -> None:
     # Peak memory: no noise at all, and a 1.3 % rise is still "same" under the 2 % default.
     assert cc.summarize([538.0, 538.0, 538.0], [545.0, 545.0, 545.0])["verdict"] == "same"
     assert cc.summarize([538.0, 538.0], [545.0, 545.0], tolerance=0.0)["verdict"] == "worse"
+
+
+@pytest.mark.parametrize("name", ["nothing.parquet", "weights_1000.parquet"])
+def test_write_data_refuses_names_without_a_recipe(cc: ModuleType, name: str) -> None:
+    with pytest.raises(SystemExit, match="no recipe"):
+        cc.write_data(name)
