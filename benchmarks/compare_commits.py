@@ -255,11 +255,10 @@ def check_imports(folder: Path) -> str:
     ).stdout.strip()
     if not where.startswith(str(folder / "src")):
         raise SystemExit(f"{folder} imports mlops_notebooks from {where}, not its own src")
-    for argv in (
-        [PY, "-m", "mlops_notebooks.cli.main", "--help"],
-        [".venv/bin/mlops-nb", "--help"],
-    ):
-        subprocess.run(argv, cwd=folder, env=env, capture_output=True, check=True)
+    for argv in ([PY, "-m", "mlops_notebooks", "--help"], [".venv/bin/mlops-nb", "--help"]):
+        done = subprocess.run(argv, cwd=folder, env=env, capture_output=True, text=True)
+        if done.returncode != 0 or "usage: mlops-nb" not in done.stdout:
+            raise SystemExit(f"{' '.join(argv)} does not work in {folder}:\n{done.stderr[-2000:]}")
     return where
 
 
