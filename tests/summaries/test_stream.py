@@ -134,3 +134,30 @@ def test_engine_and_data_must_match(frame: pl.DataFrame) -> None:
         compare(frame, frame, engine="spark")
     with pytest.raises(InvalidInputError, match="target is used by the correlations"):
         profile(pl.DataFrame({"a": [1.0]}).lazy(), engine="stream", target="a")
+
+
+def test_catalog_names_stream_from_their_files(
+    tmp_path: Path, parquet: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from mlops_notebooks.cli.main import main
+    from mlops_notebooks.errors import CatalogError
+    from mlops_notebooks.summaries.clusters import catalog_path
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "events.parquet").write_bytes(parquet.read_bytes())
+    (tmp_path / "catalog.yaml").write_text(
+        "datasets:\n"
+        "  events:\n    source: data/events.parquet\n"
+        "  secret_events:\n    source: ${EVENTS_BUCKET}/events.parquet\n"
+    )
+    monkeypatch.setenv("MLOPS_NB_CATALOG", str(tmp_path / "catalog.yaml"))
+    assert catalog_path("events") == str(tmp_path / "data" / "events.parquet")
+    assert catalog_path("catalog:events") == str(tmp_path / "data" / "events.parquet")
+    assert catalog_path("secret_events") == "secret_events"  # left to the engine to refuse
+    with pytest.raises(CatalogError, match="did you mean 'events'"):
+        catalog_path("event")
+    out = tmp_path / "profile.json"
+    assert main(["profile", "events", "--engine", "stream", "--json", str(out)]) == 0
+    assert json.loads(out.read_text())["overview"]["rows"] == 12_000

@@ -14,7 +14,7 @@ from typing import Any
 from mlops_notebooks.errors import InvalidInputError, require
 from mlops_notebooks.summaries.engines import ENGINES, MASTER_ENV, SCHEDULER_ENV
 
-__all__ = ["on_engine"]
+__all__ = ["catalog_path", "on_engine"]
 
 NOT_PARQUET_PATH = (
     "the {engine} engine reads Parquet: pass a .parquet file, a directory of them or a glob "
@@ -26,10 +26,14 @@ NOT_PARQUET_PATH = (
 def on_engine(engine: str, address: str | None = None) -> Iterator[Callable[[str], Any]]:
     """Yield a function that opens a data ref on ``engine``; disconnect afterwards.
 
+    A catalog name whose source is a local file or folder without ``${VAR}`` references is
+    opened as that path (engines read files, not names).
+
     Parameters
     ----------
     engine : {"auto", "local", "stream", "dask", "spark"}
-        ``auto``, ``local`` and ``stream`` open nothing (the ref is passed on as is).
+        ``auto``, ``local`` and ``stream`` open nothing (the ref is passed on as is; ``stream``
+        gets a catalog name's path).
     address : str, optional
         Dask scheduler (``tcp://host:8786``) or Spark master (``spark://host:7077``,
         ``local[4]``). Defaults: ``$MLOPS_NB_DASK_SCHEDULER`` / ``$MLOPS_NB_SPARK_MASTER``;
@@ -45,12 +49,39 @@ def on_engine(engine: str, address: str | None = None) -> Iterator[Callable[[str
         raise InvalidInputError(f"engine must be one of {list(ENGINES)}, got {engine!r}")
     if engine == "dask":
         with _dask(address or os.environ.get(SCHEDULER_ENV)) as opener:
-            yield opener
+            yield lambda ref: opener(catalog_path(ref))
     elif engine == "spark":
         with _spark(address or os.environ.get(MASTER_ENV)) as opener:
-            yield opener
+            yield lambda ref: opener(catalog_path(ref))
+    elif engine == "stream":
+        yield catalog_path
     else:
         yield lambda ref: ref
+
+
+def catalog_path(ref: str) -> str:
+    """The local path of catalog entry ``ref``, or ``ref`` itself when it is not one.
+
+    Only plain local sources are resolved (no URL, no ``${VAR}``, no query): anything else is
+    left to the engine, which refuses what it cannot read with its own message.
+
+    Examples
+    --------
+    >>> catalog_path("data/events.parquet")  # not a catalog name
+    'data/events.parquet'
+    """
+    from mlops_notebooks.data.load import is_catalog_name
+
+    if not isinstance(ref, str) or not is_catalog_name(ref):
+        return ref
+    from mlops_notebooks.data import read_catalog
+
+    entry = read_catalog().get(ref.removeprefix("catalog:"))  # unknown: close matches named
+    source = entry.source
+    if entry.query is not None or "://" in source or "${" in source:
+        return ref
+    path = source if os.path.isabs(source) else os.path.join(entry.base_dir, source)
+    return os.path.normpath(path)
 
 
 def _parquet_path(ref: str, engine: str) -> str:
