@@ -45,6 +45,8 @@ def test_header_shows_provenance_version_and_is_offline() -> None:
 def test_missing_content_hash_is_said() -> None:
     text = page("P", "", provenance=[{"source": "f.csv", "rows": 1, "content_hash": None}])
     assert "not recorded (not tracked by DVC)" in text
+    streamed = page("P", "", provenance=[{"source": "logs/", "engine": "stream"}])
+    assert "not recorded (read by the stream engine, not through the data layer)" in streamed
 
 
 def test_fragment_carries_the_stylesheet_scoped_to_mlnb() -> None:

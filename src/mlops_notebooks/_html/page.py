@@ -164,7 +164,12 @@ def _provenance_card(record: Mapping[str, Any]) -> str:
     if values.get("ref") == values.get("source"):
         values.pop("ref", None)
     if not values.get("content_hash"):
-        values["content_hash"] = "not recorded (not tracked by DVC)"
+        engine = values.get("engine")
+        values["content_hash"] = (
+            f"not recorded (read by the {engine} engine, not through the data layer)"
+            if engine not in (None, "local", "auto")
+            else "not recorded (not tracked by DVC)"
+        )
     title = values.get("role") or values.get("catalog_name") or "data"
     items = [(label, values.get(key)) for key, label in _PROVENANCE_FIELDS]
     return f"<div class='mlnb-source'><b>{html.escape(str(title))}</b>{facts(items)}</div>"
