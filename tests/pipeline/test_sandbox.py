@@ -140,3 +140,24 @@ def test_failed_sandbox_leaves_no_folder(tmp_path, monkeypatch):
     with pytest.raises(NotADvcProjectError):
         make_sandbox(source=tmp_path / "not-a-project", cache_dir=tmp_path / "cache")
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_templates_of_old_project_states_are_pruned_by_age(tmp_path):
+    import time
+
+    from mlops_notebooks.pipeline.sandbox import MARKER, _prune_templates
+
+    for name, age_days in (("current", 30), ("stale", 8), ("recent", 1)):
+        (tmp_path / name).mkdir()
+        marker = tmp_path / name / MARKER
+        marker.write_text("")
+        then = time.time() - age_days * 24 * 3600
+        os.utime(marker, (then, then))
+    (tmp_path / "current.building-x").mkdir()  # a build in progress has no marker: kept
+    removed = _prune_templates(tmp_path, keep="current")
+    assert [p.name for p in removed] == ["stale"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "current",
+        "current.building-x",
+        "recent",
+    ]

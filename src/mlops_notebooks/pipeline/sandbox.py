@@ -48,6 +48,8 @@ FLIGHT_STAGES = ("extract", "prepare", "train", "predict")
 MARKER = ".mlops-sandbox"
 CACHE_VARIABLE = "MLOPS_NOTEBOOKS_SANDBOX_CACHE"
 RECIPE_VERSION = "1"
+#: Cached templates unused for this long are removed when another one is built (seconds).
+TEMPLATE_MAX_AGE = 7 * 24 * 3600
 Fault = Literal["raise", "schema"]
 WEATHER_FEATURES = (
     "temp",
@@ -269,8 +271,10 @@ def _template(
     key = _fingerprint(pipeline, stages)
     done = base / key
     if (done / MARKER).is_file():
+        os.utime(done / MARKER)  # last used: stale templates are pruned by age
         return done
     base.mkdir(parents=True, exist_ok=True)
+    _prune_templates(base, keep=key)
     building = Path(tempfile.mkdtemp(prefix=f"{key}.building-", dir=base))
     try:
         _build(pipeline, stages, building)
@@ -282,6 +286,19 @@ def _template(
         shutil.rmtree(building, ignore_errors=True)
         raise
     return done
+
+
+def _prune_templates(base: Path, *, keep: str, max_age: float = TEMPLATE_MAX_AGE) -> list[Path]:
+    """Remove cached templates (of older states of the project) unused for ``max_age`` s."""
+    import time
+
+    removed = []
+    for marker in base.glob(f"*/{MARKER}"):
+        folder = marker.parent
+        if folder.name != keep and time.time() - marker.stat().st_mtime > max_age:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
 
 
 def _fingerprint(pipeline: Pipeline, stages: list[str]) -> str:
