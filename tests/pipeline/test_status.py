@@ -124,3 +124,12 @@ def test_stage_missing_from_the_lock_never_ran(sandbox):
     assert report.stale == ["predict"]
     kinds = {r.kind for r in report.stage("predict").reasons}
     assert {"never ran", "changed parameter"} <= kinds
+
+
+def test_a_stage_selection_survives_reload_and_status(sandbox):
+    _set(sandbox / "params.yaml", r"max_iter: 50", "max_iter: 75")  # train and predict stale
+    pipeline = open_pipeline(sandbox, stages=["prepare", "train"])
+    assert pipeline.reload().names == ("prepare", "train")
+    assert [stage.name for stage in pipeline.status().stages] == ["prepare", "train"]
+    assert pipeline.status().stale == ["train"]
+    assert open_pipeline(sandbox).status().stale == ["train", "predict"]

@@ -39,6 +39,7 @@ BAD_DVC_YAML = "{path} is not a valid dvc.yaml: {reason}"
 TEMPLATED = "stage {name!r} in {path} uses foreach/matrix templating, which is not supported yet"
 _SKIP = {".git", ".dvc", ".venv", "node_modules", "__pycache__"}
 _OWNER = "_folder_owner"
+_SELECTION = "_stage_selection"
 
 
 @dataclass(frozen=True)
@@ -220,7 +221,8 @@ class Pipeline(Result):
 
     def reload(self) -> Pipeline:
         """The pipeline read again from its files (after a run or an edit)."""
-        return _keep_alive(open_pipeline(self.folder), self.__dict__.get(_OWNER))
+        reread = open_pipeline(self.folder, stages=self.__dict__.get(_SELECTION))
+        return _keep_alive(reread, self.__dict__.get(_OWNER))
 
     def status(self) -> PipelineStatus:
         """Which stages are stale, and why (``dvc status --json`` made readable)."""
@@ -335,6 +337,8 @@ def open_pipeline(
     files = sorted({ref.file for stage in parsed for ref in stage.params})
     params = {name: _read_yaml(folder / name) for name in files if (folder / name).exists()}
     pipeline = Pipeline(root=root, folder=folder, stages=parsed, params=params)
+    if stages is not None:  # reload() reads the same stages again
+        object.__setattr__(pipeline, _SELECTION, tuple(stages))
     return _keep_alive(pipeline, None if isinstance(path, str | Path) else path)
 
 
