@@ -172,3 +172,19 @@ def test_a_float_column_with_distinct_values_is_not_an_identifier(rng):
     frame = pl.DataFrame({"measurement": rng.normal(0, 1, 500), "n": np.arange(500) % 7})
     roles = infer_roles(frame)
     assert roles.identifiers == () and roles.numeric[0] in ("measurement", "n")
+
+
+def test_a_single_month_is_named_month_not_quarter():
+    when = pl.datetime_range(
+        pl.datetime(2013, 1, 1), pl.datetime(2013, 1, 31), "1h", eager=True, time_zone="UTC"
+    )
+    frame = pl.DataFrame(
+        {
+            "time_hour": when,
+            "month": when.dt.month().cast(pl.Int64),  # 1 throughout: also the quarter
+            "period": when.dt.quarter().cast(pl.Int64),
+            "reading": np.arange(when.len()) % 13,
+        }
+    )
+    roles = infer_roles(frame, time_column="time_hour")
+    assert roles.calendar == {"month": "month", "period": "quarter"}

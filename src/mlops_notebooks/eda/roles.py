@@ -346,11 +346,16 @@ def _calendar_parts(
             top_two = shift.value_counts(sort=True).struct.field("count").head(2).sum()
             expressions.append((top_two / shift.len()).alias(f"{i}|shifted"))
     row = joined.select(expressions).row(0, named=True)
-    found: dict[str, str] = {}
+    matches: dict[str, list[str]] = {}
     for i, (name, part) in enumerate(pairs):
-        if name not in found and _is_part(row, str(i)):
-            found[name] = part
-    return found
+        if _is_part(row, str(i)):
+            matches.setdefault(name, []).append(part)
+    # A column matching several parts (a single month equals its quarter too) is named after
+    # the part its name mentions, else the first in calendar order.
+    return {
+        name: next((part for part in parts if part in name.lower()), parts[0])
+        for name, parts in matches.items()
+    }
 
 
 def _is_part(row: dict[str, Any], key: str) -> bool:
