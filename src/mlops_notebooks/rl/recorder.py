@@ -1,8 +1,9 @@
 """Record every step of any gymnasium environment into a trajectory table (Parquet).
 
-:class:`TrajectoryRecorder` is a ``gymnasium.Wrapper``. Per step it only appends scalars to
-lists and copies the observation (or its latest row) into a preallocated buffer; columns are
-built vectorised when it flushes, so recording stays cheap next to the environment's own step.
+:class:`TrajectoryRecorder` is a ``gymnasium.Wrapper``. Per step it appends the action and the
+reward to lists, and the observation's bytes (or its latest row's) and ``info``'s scalar values
+unless the environment keeps them itself (gym-anytrading); it keeps no Python container per step.
+Columns are built when it flushes, so recording stays cheap next to the environment's own step.
 :func:`record_episodes` runs a policy — anything with ``predict(observation)`` (a
 stable-baselines3 model works as-is) or a callable — for seeded episodes through the recorder.
 """
