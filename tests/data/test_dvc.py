@@ -120,3 +120,28 @@ def test_malformed_dvc_url(url: str) -> None:
     with pytest.raises(InvalidInputError) as info:
         parse_dvc_url(url)
     assert str(info.value) == BAD_DVC_URL.format(url=url)
+
+
+def test_a_file_in_the_local_cache_is_read_from_there(repo: DvcRepo) -> None:
+    import subprocess
+    import sys
+
+    from dvc.api import DVCFileSystem
+
+    from mlops_notebooks.data.dvc import _cached_object
+
+    url = f"dvc://data/weather.csv?rev=v2&repo={repo.path}"
+    filesystem = DVCFileSystem(str(repo.path), rev="v2")
+    info = filesystem.info("data/weather.csv")
+    assert _cached_object(filesystem, info) is None  # the fixture emptied the cache
+    subprocess.run(
+        [sys.executable, "-m", "dvc", "fetch", "-q", "data/weather.csv.dvc"],  # v2, checked out
+        cwd=repo.path,
+        check=True,
+    )
+    cached = _cached_object(filesystem, info)
+    assert cached is not None and Path(cached).is_file()
+    assert Path(cached).is_relative_to(repo.path / ".dvc" / "cache")
+    dataset = load_dataset(url, backend="polars")
+    assert_frame_equal(_typed(dataset.frame), _typed(repo.v2), check_dtypes=False)
+    assert dataset.provenance.content_hash == f"md5:{info['dvc_info']['md5']}"

@@ -2,8 +2,9 @@
 
 ``PATH`` is relative to the repository root. ``rev`` is any git revision (tag, branch, commit);
 without it the workspace version is read. ``repo`` is a local path or a git URL; by default the
-catalog's folder for catalog entries, else the working directory. Data missing from the local
-cache is streamed from the DVC remote.
+catalog's folder for catalog entries, else the working directory. A file whose object is in
+the repository's local cache is read from there as a local file (polars scans it natively);
+data missing from the local cache is streamed from the DVC remote.
 """
 
 from __future__ import annotations
@@ -79,7 +80,12 @@ def dvc_source(request: SourceRequest) -> Scan:
         paths = [ref.path]
     file_format = request.format or detect_format(paths[0])
     compression = split_compression(paths[0])[1]
-    files = FileSet(tuple(paths), filesystem, compression, hive=info.get("type") == "directory")
+    cached = _cached_object(filesystem, info) if len(paths) == 1 else None
+    if cached is not None:  # the cache's copy, read-only: scanned natively, nothing left open
+        files = FileSet((cached,), None, compression)
+    else:
+        hive = info.get("type") == "directory"
+        files = FileSet(tuple(paths), filesystem, compression, hive=hive)
     try:  # text formats are fetched here; Parquet/Arrow stay lazy (columns pushed down)
         frame = reader_for(file_format)(files, request.options)
     except InvalidInputError:
@@ -96,6 +102,18 @@ def dvc_source(request: SourceRequest) -> Scan:
         dvc_rev=_revision(filesystem, ref.rev),
         content_hash=_content_hash(info),
     )
+
+
+def _cached_object(filesystem: Any, info: dict[str, Any]) -> str | None:
+    """The local cache file holding a DVC-tracked file's content, when it is there."""
+    md5 = (info.get("dvc_info") or {}).get("md5")
+    if info.get("type") != "file" or not md5 or str(md5).endswith(".dir"):
+        return None
+    try:
+        path = str(filesystem.repo.cache.local.oid_to_path(md5))
+    except Exception:  # a remote repository, or another cache layout: read through DVC
+        return None
+    return path if os.path.isfile(path) else None
 
 
 def _filesystem(ref: DvcRef) -> Any:
