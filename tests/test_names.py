@@ -98,3 +98,24 @@ def test_renamed_public_arguments_still_work() -> None:
         "reference": {},
         "current": {},
     }
+
+
+def test_a_positional_name_moved_to_a_keyword_warns_once_and_moves() -> None:
+    from mlops_notebooks._deprecation import moved_to_keyword
+
+    with pytest.warns(DeprecationWarning, match=r"Report\.plot\(metric\) is deprecated.*plot"):
+        assert moved_to_keyword(
+            "auc", None, ("auc", "f1"), where="Report.plot", keyword="metric"
+        ) == (
+            None,
+            "auc",
+        )
+    # a real plot kind, or the keyword already given, pass through without a warning
+    assert moved_to_keyword("bars", None, ("auc",), where="R.plot", keyword="metric") == (
+        "bars",
+        None,
+    )
+    assert moved_to_keyword("auc", "f1", ("auc",), where="R.plot", keyword="metric") == (
+        "auc",
+        "f1",
+    )

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from mlops_notebooks.errors import InvalidInputError
 
-__all__ = ["BOTH_NAMES", "RENAMED", "renamed", "warn_renamed"]
+__all__ = ["BOTH_NAMES", "RENAMED", "moved_to_keyword", "renamed", "warn_renamed"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,6 +27,10 @@ RENAMED = (
     "{where}: {old!r} is deprecated and will be removed in the next release; use {new!r} instead"
 )
 BOTH_NAMES = "{where}: pass {new!r} only ({old!r} is its deprecated old name)"
+MOVED = (
+    "{where}({keyword}) is deprecated and will be removed in the next release; "
+    "use {method}({keyword}=...)"
+)
 
 
 def warn_renamed(where: str, old: str, new: str, *, stacklevel: int = 3) -> None:
@@ -72,3 +76,24 @@ def renamed(**old_to_new: str) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+def moved_to_keyword(
+    kind: Any, value: Any, choices: Any, *, where: str, keyword: str, stacklevel: int = 3
+) -> tuple[Any, Any]:
+    """``plot(name)`` of an old signature, where ``name`` is now ``plot(keyword=name)``.
+
+    When ``kind`` is one of ``choices`` and ``value`` was not given, warn and return
+    ``(None, kind)``; otherwise return ``(kind, value)`` unchanged.
+
+    Example
+    -------
+    >>> moved_to_keyword("bars", None, ("auc",), where="Report.plot", keyword="metric")
+    ('bars', None)
+    """
+    if value is None and kind is not None and kind in choices:
+        method = where.rsplit(".", 1)[-1]
+        message = MOVED.format(where=where, keyword=keyword, method=method)
+        warnings.warn(message, DeprecationWarning, stacklevel)
+        return None, kind
+    return kind, value

@@ -7,7 +7,6 @@ Per-row scores come from :data:`ROW_SCORES`, a registry shared with
 from __future__ import annotations
 
 import html
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
@@ -15,7 +14,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import polars as pl
 
-from mlops_notebooks._deprecation import renamed
+from mlops_notebooks._deprecation import moved_to_keyword, renamed
 from mlops_notebooks._frames import FrameLike, to_polars
 from mlops_notebooks._protocol import Result, check_kind, lookup
 from mlops_notebooks._render import fragment, frame_to_html, new_axes, section
@@ -74,14 +73,9 @@ class ErrorAnalysis(Result):
         the largest lift.
         """
         features = tuple(self.by_feature["feature"].unique(maintain_order=True))
-        if kind in features and feature is None:  # the old signature: plot(feature)
-            warnings.warn(
-                "ErrorAnalysis.plot(feature) is deprecated and will be removed in the next "
-                "release; use plot(feature=...)",
-                DeprecationWarning,
-                stacklevel=2,
-            )
-            kind, feature = None, kind
+        kind, feature = moved_to_keyword(
+            kind, feature, features, where="ErrorAnalysis.plot", keyword="feature"
+        )
         check_kind(kind, self.plot_kinds, what="error analysis plot kind")
         if feature is None:
             if not features:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -11,6 +10,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import polars as pl
 
+from mlops_notebooks._deprecation import moved_to_keyword
 from mlops_notebooks._io import write_text_atomic
 from mlops_notebooks._protocol import Result, check_kind, lookup
 from mlops_notebooks._render import fragment, jsonable, page
@@ -226,14 +226,9 @@ class BiasReport(Result):
         from .plots import plot_metric_by_group
 
         metrics = tuple(self.by_group["metric"].unique(maintain_order=True))
-        if kind in metrics and metric is None:  # the old signature: plot(metric, grouping)
-            warnings.warn(
-                "BiasReport.plot(metric) is deprecated and will be removed in the next release;"
-                " use plot(metric=...)",
-                DeprecationWarning,
-                stacklevel=2,
-            )
-            kind, metric = None, kind
+        kind, metric = moved_to_keyword(
+            kind, metric, metrics, where="BiasReport.plot", keyword="metric"
+        )
         check_kind(kind, self.plot_kinds, what="bias plot kind")
         metric = metric or metrics[0]
         lookup(dict.fromkeys(metrics), metric, what="bias metric")

@@ -9,14 +9,13 @@ containing ``<script>`` shows as text and cannot inject markup.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import polars as pl
 
-from mlops_notebooks._deprecation import renamed
+from mlops_notebooks._deprecation import moved_to_keyword, renamed
 from mlops_notebooks._protocol import Result, check_kind, refuse_axes
 from mlops_notebooks._render import figure_of, fragment, frame_to_html, jsonable, section
 
@@ -433,14 +432,9 @@ class TokenSlices(_Rendered):
         from . import plots
 
         models = tuple(self.table["model"].unique(maintain_order=True))
-        if kind in models and model is None:  # the old signature: plot(model, n)
-            warnings.warn(
-                "TokenSlices.plot(model) is deprecated and will be removed in the next release;"
-                " use plot(model=...)",
-                DeprecationWarning,
-                stacklevel=3,
-            )
-            kind, model = None, kind
+        kind, model = moved_to_keyword(
+            kind, model, models, where="TokenSlices.plot", keyword="model", stacklevel=4
+        )
         check_kind(kind, self.plot_kinds, what="error slices plot kind")
         if model is None and models:
             model = models[0]
