@@ -43,8 +43,8 @@ class EnvAdapter:
         """The environment's per-episode history (key → list of per-step values)."""
         raise NotImplementedError
 
-    def observations(self, env: Any, steps: np.ndarray, kind: str, dtype: Any) -> np.ndarray:
-        """The recorded observation block (rows × features, float64) before each step."""
+    def observations(self, env: Any, steps: np.ndarray, last: bool, dtype: Any) -> np.ndarray:
+        """Observations before each step (rows × values, float64), or their latest rows."""
         raise NotImplementedError
 
     def history_columns(self, segments: Sequence[Any]) -> dict[str, list[Any]]:
@@ -68,6 +68,9 @@ class AnyTradingAdapter(EnvAdapter):
     """
 
     keeps_history = True
+
+    def __init__(self) -> None:
+        self._series: tuple[Any, np.ndarray, np.ndarray | None] | None = None
 
     def rebuilds(self, env: Any, observation: Any, step: int) -> bool:
         """Whether ``observation`` is the ``signal_features`` window ``step`` ticks in."""
@@ -95,20 +98,15 @@ class AnyTradingAdapter(EnvAdapter):
         history: dict = env.unwrapped.history
         return history
 
-    def observations(self, env: Any, steps: np.ndarray, kind: str, dtype: Any) -> np.ndarray:
-        """Observation windows before each step, summarised as the recorder does per step."""
+    def observations(self, env: Any, steps: np.ndarray, last: bool, dtype: Any) -> np.ndarray:
+        """Observation windows before each step (flattened), or only their latest rows."""
         inner = env.unwrapped
         features = np.asarray(inner.signal_features)
         ticks = inner._start_tick + np.asarray(steps, dtype=np.int64)
-        if kind == "last":
+        if last:
             return features[ticks].astype(dtype).astype(np.float64)
         window = ticks[:, None] + np.arange(1 - inner.window_size, 1)
-        rows = features[window].astype(dtype).reshape(len(ticks), -1).astype(np.float64)
-        if kind == "full":
-            return rows
-        return np.column_stack(
-            [rows.mean(axis=1), rows.std(axis=1), rows.min(axis=1), rows.max(axis=1)]
-        )
+        return features[window].astype(dtype).reshape(len(ticks), -1).astype(np.float64)
 
     def history_columns(self, segments: Sequence[Any]) -> dict[str, list[Any]]:
         """``history`` values of the buffered rows, checked to be one per recorded step."""
@@ -128,9 +126,6 @@ class AnyTradingAdapter(EnvAdapter):
                     )
                 out[key].extend(kept[start : start + rows])
         return out
-
-    def __init__(self) -> None:
-        self._series: tuple[Any, np.ndarray, np.ndarray | None] | None = None
 
     def _constants(self, inner: Any) -> tuple[np.ndarray, np.ndarray | None]:
         """The price array and the bar times, read once per environment (they do not change)."""

@@ -134,7 +134,6 @@ class TrajectoryRecorder(gym.Wrapper):
     __slots__ = (
         "_actions",
         "_adapter",
-        "_capacity",
         "_chunks",
         "_component_plan",
         "_component_values",
@@ -259,7 +258,7 @@ class TrajectoryRecorder(gym.Wrapper):
             self._special = self._step_copy
         self._actions.append(action)
         self._rewards.append(reward)
-        if terminated or truncated or len(self._actions) >= self._capacity:
+        if terminated or truncated or len(self._actions) >= BUFFER_ROWS:
             self._end_step(terminated, truncated)
         return result
 
@@ -285,7 +284,7 @@ class TrajectoryRecorder(gym.Wrapper):
             self._record_parts(info)
         self._actions.append(action)
         self._rewards.append(result[1])
-        if result[2] or result[3] or len(self._actions) >= self._capacity:
+        if result[2] or result[3] or len(self._actions) >= BUFFER_ROWS:
             self._end_step(result[2], result[3])
         return result
 
@@ -293,7 +292,7 @@ class TrajectoryRecorder(gym.Wrapper):
         """Note an episode's end, and flush a full buffer."""
         if terminated or truncated:
             self._ends[len(self._actions) - 1] = (bool(terminated), bool(truncated))
-        if len(self._actions) >= self._capacity:
+        if len(self._actions) >= BUFFER_ROWS:
             self.flush()
 
     def _switch_to_per_step(self) -> None:
@@ -366,7 +365,7 @@ class TrajectoryRecorder(gym.Wrapper):
     def flush(self) -> None:
         """Turn the buffered steps into columns (called automatically).
 
-        Only numpy work happens here; the polars table is built once, by :meth:`trajectory`.
+        The columns are kept as arrays; the polars table is built once, by :meth:`trajectory`.
         """
         n = len(self._actions)
         if n == 0:
@@ -389,9 +388,10 @@ class TrajectoryRecorder(gym.Wrapper):
             flags[list(self._ends)] = list(self._ends.values())
         columns["terminated"], columns["truncated"] = flags[:, 0], flags[:, 1]
         if self._from_env:
-            block = self._adapter.observations(
-                self.env, steps, self._summary_kind or "full", self._dtype
-            )
+            kind = self._summary_kind
+            block = self._adapter.observations(self.env, steps, kind == "last", self._dtype)
+            if kind == "stats":
+                block = _stats(block)
             infos = self._adapter.history_columns(segments)
         else:
             block = self._decode(self._obs)
@@ -417,7 +417,6 @@ class TrajectoryRecorder(gym.Wrapper):
     def _reset_buffers(self) -> None:
         self._actions: list[Any] = []
         self._rewards: list[Any] = []
-        self._capacity = BUFFER_ROWS
         self._obs: list[bytes] = []
         self._ends: dict[int, tuple[bool, bool]] = {}
         self._component_values: dict[str, list[Any]] = {k: [] for k in self._components}
