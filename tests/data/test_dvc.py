@@ -145,3 +145,23 @@ def test_a_file_in_the_local_cache_is_read_from_there(repo: DvcRepo) -> None:
     dataset = load_dataset(url, backend="polars")
     assert_frame_equal(_typed(dataset.frame), _typed(repo.v2), check_dtypes=False)
     assert dataset.provenance.content_hash == f"md5:{info['dvc_info']['md5']}"
+
+
+def test_a_limited_read_leaves_no_file_open(repo: DvcRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+    import subprocess
+    import sys
+    import warnings
+
+    subprocess.run(
+        [sys.executable, "-m", "dvc", "fetch", "-q", "data/parts.dvc"], cwd=repo.path, check=True
+    )
+    unraisable: list[str] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: unraisable.append(repr(u.exc_value)))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        frame = load(f"dvc://data/parts/part-0.parquet?rev=v2&repo={repo.path}", limit=5)
+        gc.collect()
+    assert len(frame) == 5
+    unclosed = [str(w.message) for w in caught if w.category is ResourceWarning]
+    assert not unclosed + [u for u in unraisable if "ResourceWarning" in u]
