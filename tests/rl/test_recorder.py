@@ -280,3 +280,18 @@ def test_observations_of_another_dtype_or_type_are_converted_not_misread():
     expected = [[0.0, 0.5]] + [[t + 0.25, -t] for t in range(1, 9)]
     np.testing.assert_allclose(frame.select("obs_0", "obs_1").to_numpy(), expected)
     assert frame["info_t"].to_list() == list(range(1, 10))
+
+
+def test_a_continuous_one_dimensional_action_reaches_the_environment_as_an_array():
+    # Pendulum indexes its action (u[0]); it used to be turned into a float before the step
+    trajectory = record_episodes(
+        gym.make("Pendulum-v1"),
+        lambda observation: np.array([0.5], dtype=np.float32),
+        episodes=1,
+        max_steps=20,
+    )
+    assert trajectory.frame["action"].dtype == pl.Float64
+    assert trajectory.frame["action"].to_list() == [0.5] * 20
+    # a 0-d array (stable-baselines3 on a discrete space) is recorded as an integer
+    walk = record_episodes(gym.make("CartPole-v1"), lambda o: np.array(1), max_steps=5)
+    assert walk.frame["action"].dtype == pl.Int64

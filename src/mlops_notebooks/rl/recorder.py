@@ -10,6 +10,7 @@ stable-baselines3 model works as-is) or a callable — for seeded episodes throu
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Mapping, Sequence
 from enum import Enum
@@ -81,6 +82,84 @@ class _Segment:
         self.episode, self.seed, self.first_step = episode, seed, first_step
         self.row_start, self.row_stop = row_start, -1
         self.history, self.history_start = history, history_start
+
+
+class _Chunk:
+    """One flush: the buffered steps' values, converted to arrays."""
+
+    __slots__ = (
+        "ends",
+        "from_env",
+        "infos",
+        "n",
+        "observations",
+        "reward_dicts",
+        "segments",
+        "values",
+    )
+
+    def __init__(
+        self,
+        n: int,
+        segments: list[tuple[int, int, int, int]],
+        ends: dict[int, tuple[bool, bool]],
+        from_env: bool,
+        values: dict[str, Any],
+        observations: np.ndarray | None,
+        infos: dict[str, Any],
+        reward_dicts: dict[str, np.ndarray],
+    ) -> None:
+        self.n, self.segments, self.ends, self.from_env = n, segments, ends, from_env
+        self.values, self.observations = values, observations
+        self.infos, self.reward_dicts = infos, reward_dicts
+
+    def layout(self) -> tuple[Any, ...]:
+        """What must agree for chunks to be concatenated column by column."""
+        width = None if self.observations is None else self.observations.shape[1]
+        kinds = tuple((k, _kind(v)) for part in (self.values, self.infos) for k, v in part.items())
+        return self.from_env, width, kinds, tuple(self.reward_dicts)
+
+
+def _kind(values: Any) -> str:
+    """numpy arrays of one kind concatenate; anything else goes through polars."""
+    return values.dtype.kind if isinstance(values, np.ndarray) else "series"
+
+
+def _merged(chunks: Sequence[_Chunk]) -> list[_Chunk]:
+    """Consecutive chunks of the same layout merged into one (columns concatenated once)."""
+    runs: list[list[_Chunk]] = []
+    for chunk in chunks:
+        if runs and runs[-1][0].layout() == chunk.layout():
+            runs[-1].append(chunk)
+        else:
+            runs.append([chunk])
+    out = []
+    for run in runs:
+        if len(run) == 1:
+            out.append(run[0])
+            continue
+        offsets = np.cumsum([0] + [c.n for c in run])
+        ends = {
+            row + int(o): flags
+            for c, o in zip(run, offsets, strict=False)
+            for row, flags in c.ends.items()
+        }
+        first = run[0]
+        out.append(
+            _Chunk(
+                int(offsets[-1]),
+                [segment for c in run for segment in c.segments],
+                ends,
+                first.from_env,
+                {k: _concat([c.values[k] for c in run]) for k in first.values},
+                None
+                if first.observations is None
+                else np.concatenate([c.observations for c in run]),
+                {k: _concat([c.infos[k] for c in run]) for k in first.infos},
+                {k: np.concatenate([c.reward_dicts[k] for c in run]) for k in first.reward_dicts},
+            )
+        )
+    return out
 
 
 class TrajectoryRecorder(gym.Wrapper):
@@ -181,7 +260,7 @@ class TrajectoryRecorder(gym.Wrapper):
         self._adapter: EnvAdapter = adapter_for(env)
         # Environments whose adapter rebuilds observations and info from their own state.
         self._from_env = self._adapter.keeps_history
-        self._chunks: list[dict[str, Any]] = []
+        self._chunks: list[_Chunk] = []
         self._episode = -1
         self._seeds_ordered, self._last_seed = True, -1
         self._summary_kind: str | None = None
@@ -209,7 +288,8 @@ class TrajectoryRecorder(gym.Wrapper):
         self._seeds_ordered &= self._segment.seed >= self._last_seed
         self._last_seed = self._segment.seed
         self._segments.append(self._segment)
-        self._pending = self._encode(observation)
+        if not self._from_env or self._components or self._summary_kind is None:
+            self._pending = self._encode(observation)  # (rebuilt environments: only the kind)
         if self._from_env and not self._adapter.rebuilds(self.env, observation, 0):
             self._switch_to_per_step()
         # The first step is checked on the slow path; later steps take the fast one.
@@ -329,9 +409,8 @@ class TrajectoryRecorder(gym.Wrapper):
             terminated = self._ends.get(n - 1, (False, False))[0]
             self._ends[n - 1] = (terminated, True)
         elif self._chunks:
-            flags = self._chunks[-1]["truncated"].copy()
-            flags[-1] = True
-            self._chunks[-1]["truncated"] = flags
+            chunk = self._chunks[-1]
+            chunk.ends[chunk.n - 1] = (chunk.ends.get(chunk.n - 1, (False, False))[0], True)
 
     def close(self) -> None:
         """Flush, write ``path`` (when given) and close the environment."""
@@ -347,7 +426,8 @@ class TrajectoryRecorder(gym.Wrapper):
             from mlops_notebooks.rl.schema import EmptyTrajectoryError
 
             raise EmptyTrajectoryError("nothing recorded yet: run at least one step")
-        frame = _table(self._chunks, agent=self.agent, task=self.task)
+        parts = [self._columns(chunk) for chunk in _merged(self._chunks)]
+        frame = _table(parts, agent=self.agent, task=self.task)
         # Rows come in episode order with increasing steps, and agent and task are constant:
         # the table is ordered when the seeds never decrease from one episode to the next.
         return Trajectory._checked(frame, ordered=self._seeds_ordered)
@@ -363,50 +443,73 @@ class TrajectoryRecorder(gym.Wrapper):
         return write_bytes_atomic(path, buffer.getvalue())
 
     def flush(self) -> None:
-        """Turn the buffered steps into columns (called automatically).
+        """Convert the buffered steps' Python values into arrays (called automatically).
 
-        The columns are kept as arrays; the polars table is built once, by :meth:`trajectory`.
+        Only what came from Python objects is converted here — actions, rewards, ``info``
+        values, copied observations — while those objects are still in the CPU cache; the
+        columns that follow from step numbers (episode, step, rebuilt observations, price,
+        time) and the polars table are built once, by :meth:`trajectory`.
         """
         n = len(self._actions)
         if n == 0:
             return
         self._close_segment()
         segments = [s for s in self._segments if s.row_stop > s.row_start]
-        lengths = np.array([s.row_stop - s.row_start for s in segments], dtype=np.int64)
-        starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
-        steps = np.arange(n, dtype=np.int64) - starts
-        steps += np.repeat(np.array([s.first_step for s in segments], np.int64), lengths)
-        columns: dict[str, Any] = {
-            "episode": np.repeat(np.array([s.episode for s in segments], np.int64), lengths),
-            "seed": np.repeat(np.array([s.seed for s in segments], np.int64), lengths),
-            "step": steps,
-            "action": _array(self._actions),
-            "reward": _floats(self._rewards),
-        }
-        flags = np.zeros((n, 2), dtype=bool)
-        if self._ends:
-            flags[list(self._ends)] = list(self._ends.values())
-        columns["terminated"], columns["truncated"] = flags[:, 0], flags[:, 1]
         if self._from_env:
+            infos = self._adapter.history_columns(segments)
+            observations = None
+        else:
+            infos = {key: values for key, values in self._info_plan or ()}
+            observations = self._decode(self._obs)
+        values: dict[str, Any] = {"action": _array(self._actions), "reward": _floats(self._rewards)}
+        for name, component in self._component_values.items():
+            values[f"reward_{name}"] = _floats(component)
+        self._chunks.append(
+            _Chunk(
+                n,
+                [(s.episode, s.seed, s.first_step, s.row_stop - s.row_start) for s in segments],
+                self._ends,
+                self._from_env,
+                values,
+                observations,
+                _info_columns(infos),
+                self._reward_dicts(infos),
+            )
+        )
+        self._reset_buffers()
+
+    def _columns(self, chunk: _Chunk) -> dict[str, Any]:
+        """The schema columns of a (merged) chunk, in the table's order."""
+        lengths = np.array([s[3] for s in chunk.segments], dtype=np.int64)
+        starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
+        steps = np.arange(chunk.n, dtype=np.int64) - starts
+        steps += np.repeat(np.array([s[2] for s in chunk.segments], np.int64), lengths)
+        columns: dict[str, Any] = {
+            "episode": np.repeat(np.array([s[0] for s in chunk.segments], np.int64), lengths),
+            "seed": np.repeat(np.array([s[1] for s in chunk.segments], np.int64), lengths),
+            "step": steps,
+            "action": chunk.values["action"],
+            "reward": chunk.values["reward"],
+        }
+        flags = np.zeros((chunk.n, 2), dtype=bool)
+        if chunk.ends:
+            flags[list(chunk.ends)] = list(chunk.ends.values())
+        columns["terminated"], columns["truncated"] = flags[:, 0], flags[:, 1]
+        block = chunk.observations
+        if block is None:
             kind = self._summary_kind
             block = self._adapter.observations(self.env, steps, kind == "last", self._dtype)
             if kind == "stats":
-                block = _stats(block)
-            infos = self._adapter.history_columns(segments)
-        else:
-            block = self._decode(self._obs)
-            infos = {key: values for key, values in self._info_plan or ()}
+                block = _stats(block.astype(np.float64))
         columns.update(self._observation_columns(block))
-        for name, values in self._component_values.items():
-            columns[f"reward_{name}"] = _floats(values)
-        info_columns = _info_columns(infos)
-        columns.update(self._adapter.columns(self.env, columns["step"], info_columns))
-        for key, values in info_columns.items():
-            columns.setdefault(f"info_{key}", values)
-        for key, array in self._reward_dicts(infos).items():
+        for name, array in chunk.values.items():
+            columns.setdefault(name, array)
+        columns.update(self._adapter.columns(self.env, steps, chunk.infos))
+        for key, array in chunk.infos.items():
+            columns.setdefault(f"info_{key}", array)
+        for key, array in chunk.reward_dicts.items():
             columns.setdefault(f"reward_{key}", array)
-        self._chunks.append(columns)
-        self._reset_buffers()
+        return columns
 
     # -- internals -------------------------------------------------------------------------------
     def _close_segment(self) -> None:
@@ -473,13 +576,15 @@ class TrajectoryRecorder(gym.Wrapper):
                 "the observations changed shape or dtype during recording; "
                 "record such environments with a fixed observation space"
             )
-        block = np.frombuffer(joined, dtype=self._dtype).reshape(len(observations), width)
-        return block.astype(np.float64)
+        return np.frombuffer(joined, dtype=self._dtype).reshape(len(observations), width)
 
     def _observation_columns(self, block: np.ndarray) -> dict[str, np.ndarray]:
+        """One float64 column per recorded value of ``block`` (rows × values, any dtype)."""
         kind = self._summary_kind
+        # one copy, transposed, converted and contiguous per column (polars takes it as is)
+        values = np.asarray(block.T, dtype=np.float64, order="C")
         if kind == "stats":
-            return {f"obs_{s}": block[:, i] for i, s in enumerate(("mean", "std", "min", "max"))}
+            return {f"obs_{s}": values[i] for i, s in enumerate(("mean", "std", "min", "max"))}
         names = self._names or [str(j) for j in range(block.shape[1])]
         if len(names) != block.shape[1]:
             raise InvalidInputError(
@@ -487,7 +592,7 @@ class TrajectoryRecorder(gym.Wrapper):
                 f"but {block.shape[1]} features are recorded"
             )
         prefix = "obs_" if kind == "full" else "obs_last_"
-        return {prefix + name: block[:, j] for j, name in enumerate(names)}
+        return {prefix + name: values[j] for j, name in enumerate(names)}
 
 
 def _stats(rows: np.ndarray) -> np.ndarray:
@@ -542,8 +647,10 @@ def _array(values: Sequence[Any]) -> Any:
 
     Typed, strict polars construction reads Python and numpy scalars at about 10–25 ns each;
     ``np.array`` first discovers a common type by inspecting every numpy scalar, several
-    times slower. A column that does not fit the first value's type falls back to polars'
-    inference.
+    times slower. Small non-negative integers (discrete actions) are read by ``bytes`` at
+    about 6 ns each. Numbers and booleans without missing values come back as numpy arrays
+    (concatenated cheaply across flushes), other columns as polars Series. A column that does
+    not fit the first value's type falls back to polars' inference.
     """
     first = values[0]
     if isinstance(first, Enum):
@@ -551,6 +658,11 @@ def _array(values: Sequence[Any]) -> Any:
     if isinstance(first, bool | np.bool_):
         dtypes: tuple[Any, ...] = (pl.Boolean,)
     elif isinstance(first, int | np.integer):
+        if type(first) is int:
+            try:  # ints in 0..255 (bytes raises for anything else: floats, None, -1, 256)
+                return np.frombuffer(bytes(values), dtype=np.uint8).astype(np.int64)
+            except (TypeError, ValueError):
+                pass
         dtypes = (pl.Int64, pl.Float64)
     elif isinstance(first, float | np.floating):
         dtypes = (pl.Float64,)
@@ -560,9 +672,10 @@ def _array(values: Sequence[Any]) -> Any:
         dtypes = ()
     for dtype in dtypes:
         try:
-            return pl.Series(values, dtype=dtype, strict=True)
+            series = pl.Series(values, dtype=dtype, strict=True)
         except (TypeError, ValueError, OverflowError, pl.exceptions.PolarsError):
             continue
+        return series.to_numpy() if series.null_count() == 0 and dtype != pl.String else series
     return pl.Series([_scalar(v) for v in values], strict=False)
 
 
@@ -611,9 +724,8 @@ def _enum_values(values: Sequence[Any]) -> Any:
     object per value (about a third of the cost of ``np.fromiter``).
     """
     kind: type[Enum] = type(values[0])
-    members: list[Enum] = list(kind)
-    table = np.asarray([member.value for member in members])
-    if table.dtype != object and len(members) <= 256:
+    members, table = _enum_table(kind)
+    if table is not None:
         try:
             where = np.frombuffer(bytes(map(members.index, values)), dtype=np.uint8)
         except ValueError:  # a value that is not a member (None, another type)
@@ -621,6 +733,14 @@ def _enum_values(values: Sequence[Any]) -> Any:
         else:
             return table[where]
     return pl.Series([_scalar(v) for v in values], strict=False)
+
+
+@functools.lru_cache(maxsize=64)
+def _enum_table(kind: type[Enum]) -> tuple[list[Enum], np.ndarray | None]:
+    """An enum's members, and their values as an array (None: not a plain array of ≤256)."""
+    members: list[Enum] = list(kind)
+    table = np.asarray([member.value for member in members])
+    return members, table if table.dtype != object and len(members) <= 256 else None
 
 
 def _info_columns(infos: Mapping[str, Sequence[Any]]) -> dict[str, Any]:
@@ -675,7 +795,12 @@ def as_policy(policy: Policy) -> Callable[[Any], Any]:
 
 
 def _plain_action(action: Any) -> Any:
-    if isinstance(action, np.ndarray) and action.size == 1:
+    """A 0-d array action (stable-baselines3's ``predict`` on a discrete space) as a scalar.
+
+    A one-element 1-d array stays an array: a continuous ``Box((1,))`` environment such as
+    Pendulum indexes it (the recorder stores it as a number either way).
+    """
+    if isinstance(action, np.ndarray) and action.ndim == 0:
         return action.item()
     return action
 
