@@ -151,11 +151,11 @@ def _merged(chunks: Sequence[_Chunk]) -> list[_Chunk]:
                 [segment for c in run for segment in c.segments],
                 ends,
                 first.from_env,
-                {k: _concat([c.values[k] for c in run]) for k in first.values},
+                {k: _chunked([c.values[k] for c in run]) for k in first.values},
                 None
                 if first.observations is None
                 else np.concatenate([c.observations for c in run]),
-                {k: _concat([c.infos[k] for c in run]) for k in first.infos},
+                {k: _chunked([c.infos[k] for c in run]) for k in first.infos},
                 {k: np.concatenate([c.reward_dicts[k] for c in run]) for k in first.reward_dicts},
             )
         )
@@ -703,6 +703,14 @@ def _table(chunks: Sequence[dict[str, Any]], *, agent: str, task: str) -> pl.Dat
         return pl.DataFrame(head).hstack(body)
     columns = {name: _concat([chunk[name] for chunk in chunks]) for name in names}
     return pl.DataFrame(head | columns)
+
+
+def _chunked(parts: Sequence[Any]) -> Any:
+    """One column of several flushes, their arrays kept as polars chunks (not copied)."""
+    arrays = all(isinstance(part, np.ndarray) for part in parts)
+    if arrays and len({part.dtype for part in parts}) == 1:
+        return pl.concat([pl.Series(part) for part in parts], rechunk=False)
+    return _concat(parts)
 
 
 def _concat(parts: Sequence[Any]) -> Any:
