@@ -19,11 +19,12 @@ export EVIDENTLY_DISABLE_TELEMETRY := 1
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-$(BIN)/.installed: requirements.lock pyproject.toml
+$(BIN)/.installed: requirements.lock pyproject.toml src/mlops_notebooks/rl/_steprec.c
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -r requirements.lock $(FILTER)
 	$(PIP) install --no-deps --no-build-isolation -e . $(FILTER)
 	$(BIN)/python -c "import mlops_notebooks, papermill, polars, dvc" # fail loudly if the install did not take
+	$(BIN)/python -c "import mlops_notebooks.rl._steprec" # the recorder's compiled hot path (needs gcc)
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (mlops-notebooks)" >/dev/null
 	@touch $@
 

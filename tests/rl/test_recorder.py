@@ -295,3 +295,65 @@ def test_a_continuous_one_dimensional_action_reaches_the_environment_as_an_array
     # a 0-d array (stable-baselines3 on a discrete space) is recorded as an integer
     walk = record_episodes(gym.make("CartPole-v1"), lambda o: np.array(1), max_steps=5)
     assert walk.frame["action"].dtype == pl.Int64
+
+
+def _record_googl(actions, dataset="googl"):
+    env = TrajectoryRecorder(make_trading_env(dataset, end=600), agent="r")
+    for episode in range(3):
+        env.reset(seed=episode)
+        for action in actions:
+            _, _, terminated, truncated, _ = env.step(action)
+            if terminated or truncated:
+                break
+    return env
+
+
+def test_the_compiled_store_is_built():
+    # make install compiles it (gcc and Python's headers are on every machine here); without
+    # it the recorder works, only slower, so a broken build must fail here instead
+    from mlops_notebooks.rl import recorder
+
+    assert recorder._steprec is not None
+
+
+@pytest.mark.parametrize("dataset", ["googl", "eurusd"])
+def test_the_compiled_store_records_what_python_records(dataset, monkeypatch):
+    import mlops_notebooks.rl.recorder as recorder
+
+    monkeypatch.setattr(recorder, "STORE_FLUSH_ROWS", 100)  # flushes between episodes
+    actions = np.random.default_rng(3).integers(0, 2, 600).tolist()
+    compiled = _record_googl(actions, dataset)
+    assert type(compiled.__dict__.get("step")).__name__ == "Store"  # C steps, no Python frame
+    monkeypatch.setattr(recorder, "_steprec", None)
+    python = _record_googl(actions, dataset)
+    assert python._store is None and python._from_env
+    expected = python.trajectory().frame
+    assert expected.height > 3 * 100
+    assert compiled.trajectory().frame.equals(expected)
+
+
+def test_a_value_the_store_cannot_hold_hands_recording_back_to_python(monkeypatch):
+    import mlops_notebooks.rl.recorder as recorder
+
+    # numpy integers from step 50 on: the store takes only Python ints, so it hands the step
+    # (already taken by the environment) and the rest of the recording to the Python path
+    actions: list = np.random.default_rng(4).integers(0, 2, 600).tolist()
+    actions[50:] = [np.int64(a) for a in actions[50:]]
+    mixed = _record_googl(actions)
+    assert mixed._store is None and "step" not in mixed.__dict__
+    monkeypatch.setattr(recorder, "_steprec", None)
+    expected = _record_googl(actions).trajectory().frame
+    frame = mixed.trajectory().frame
+    assert frame["action"].dtype == pl.Int64
+    assert frame.equals(expected)
+
+
+def test_the_store_reads_numbers_as_python_does():
+    from mlops_notebooks.rl import _steprec
+
+    store = _steprec.Store(print, print, print, np.float32, (), "", (), 8)
+    for value in (np.float32(0.1), np.float32(-3.0e38), np.float64(0.1), 0.1, 7, -(2**53) - 1):
+        assert store.read_double(value) == float(value)
+    assert np.isnan(store.read_double(np.float32("nan")))
+    for value in ("1.0", None, True, np.int64(3), np.float16(1.0)):
+        assert store.read_double(value) is None  # not stored: the Python path takes the step

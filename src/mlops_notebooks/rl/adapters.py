@@ -26,7 +26,7 @@ class EnvAdapter:
     An adapter whose ``keeps_history`` is true also rebuilds observations and ``info`` values
     from the environment's own state once per flush, so the recorder need not copy them per
     step; it must then implement :meth:`rebuilds`, :meth:`info_in_history`, :meth:`history`,
-    :meth:`observations` and :meth:`history_columns`.
+    :meth:`observations`, :meth:`check_history` and :meth:`history_columns`.
     """
 
     keeps_history = False
@@ -45,6 +45,10 @@ class EnvAdapter:
 
     def observations(self, env: Any, steps: np.ndarray, last: bool, dtype: Any) -> np.ndarray:
         """Observations before each step (rows × values, in ``dtype``), or their latest rows."""
+        raise NotImplementedError
+
+    def check_history(self, segments: Sequence[Any], *, stepped: bool = False) -> None:
+        """Refuse when the environment's history does not match the recorded steps."""
         raise NotImplementedError
 
     def history_columns(self, segments: Sequence[Any]) -> dict[str, list[Any]]:
@@ -113,8 +117,29 @@ class AnyTradingAdapter(EnvAdapter):
         rows = np.take(features, window.ravel(), axis=0)
         return rows.astype(dtype, copy=False).reshape(len(ticks), -1)
 
+    def check_history(self, segments: Sequence[Any], *, stepped: bool = False) -> None:
+        """Refuse when ``history`` does not hold one entry per recorded step of ``segments``.
+
+        ``stepped``: the environment took one more step, not recorded yet, in the last segment.
+        """
+        for index, segment in enumerate(segments):
+            expected = segment.history_start + segment.row_stop - segment.row_start
+            if stepped and index == len(segments) - 1:
+                expected += 1
+            # per key, the list the environment keeps (or its length, once the recorder let
+            # the list go)
+            for key, kept in (segment.history or {}).items():
+                size = kept if isinstance(kept, int) else len(kept)
+                if size != expected:
+                    raise InvalidInputError(
+                        f"the environment's history has {size} {key!r} values for "
+                        f"{expected} recorded steps of episode {segment.episode}; "
+                        "step it only through the recorder"
+                    )
+
     def history_columns(self, segments: Sequence[Any]) -> dict[str, list[Any]]:
         """``history`` values of the buffered rows, checked to be one per recorded step."""
+        self.check_history(segments)
         keys = list(segments[0].history or ()) if segments else []
         out: dict[str, list[Any]] = {key: [] for key in keys}
         for segment in segments:
@@ -123,10 +148,9 @@ class AnyTradingAdapter(EnvAdapter):
             history = segment.history or {}
             for key in keys:
                 kept = history.get(key)
-                if kept is None or len(kept) != start + rows:
+                if not isinstance(kept, list):
                     raise InvalidInputError(
-                        f"the environment's history has {0 if kept is None else len(kept)} "
-                        f"{key!r} values for {start + rows} recorded steps of episode "
+                        f"the environment's history has no {key!r} values for episode "
                         f"{segment.episode}; step it only through the recorder"
                     )
                 if len(segments) == 1 and start == 0:

@@ -3,8 +3,11 @@
 :class:`TrajectoryRecorder` is a ``gymnasium.Wrapper``. Per step it appends the action and the
 reward to lists, and the observation's bytes (or its latest row's) and ``info``'s scalar values
 unless the environment keeps them itself (gym-anytrading); it keeps no Python container per step.
-Columns are built when it flushes, so recording stays cheap next to the environment's own step.
-:func:`record_episodes` runs a policy — anything with ``predict(observation)`` (a
+For environments it rebuilds (gym-anytrading), a compiled store (``rl/_steprec.c``) takes the
+step instead: it steps the environment and writes the action, the reward and ``info``'s numbers
+into C arrays, with no Python frame per step. Flushes only convert (or copy) those values; the
+table is built once, by ``trajectory()``, so recording stays cheap next to the environment's
+own step. :func:`record_episodes` runs a policy — anything with ``predict(observation)`` (a
 stable-baselines3 model works as-is) or a callable — for seeded episodes through the recorder.
 """
 
@@ -25,6 +28,11 @@ from mlops_notebooks.errors import InvalidInputError
 from mlops_notebooks.rl.adapters import EnvAdapter, adapter_for
 from mlops_notebooks.rl.schema import Trajectory
 
+try:  # the hot path in C (optional: without a compiler the recorder records in Python)
+    from mlops_notebooks.rl import _steprec
+except ImportError:  # pragma: no cover - exercised by tests that hide it
+    _steprec = None  # type: ignore[assignment]
+
 __all__ = ["Policy", "StepView", "TrajectoryRecorder", "as_policy", "record_episodes"]
 
 Policy = Any  # an object with predict(observation) -> action or (action, state), or a callable
@@ -38,6 +46,9 @@ BUFFER_ROWS = 65_536
 #: values are still in the CPU cache (converting tens of thousands of cold Python objects later
 #: costs several times more per value).
 EPISODE_FLUSH_ROWS = 16_384
+#: The same for steps held by the compiled store (already converted; a flush only copies
+#: them): flushing smaller blocks reuses the store's memory instead of touching new pages.
+STORE_FLUSH_ROWS = 4_096
 
 
 class StepView:
@@ -170,9 +181,14 @@ class TrajectoryRecorder(gym.Wrapper):
     ``info`` values are recorded per step too (observations as bytes copied when returned,
     immune to later mutation), except for environments that keep them themselves:
     gym-anytrading's environment keeps every ``info`` in ``history`` and builds each observation
-    as a window of its ``signal_features``, so the recorder reads both once per flush — after
-    checking, at the start of every episode, that the observation and ``info`` it was given
-    are the ones it rebuilds (otherwise it records them per step from then on).
+    as a window of its ``signal_features``, so the recorder rebuilds observations once per
+    flush — after checking, at the start of every episode, that the observation and ``info``
+    it was given are the ones it rebuilds (otherwise it records them per step from then on).
+    For such environments, after each episode's checked first step, the instance's ``step`` is
+    a compiled store that steps the environment and writes the action, the reward and the
+    ``info`` numbers into C arrays; a value it cannot hold (a non-int action, another type)
+    hands that step and the rest of the recording back to the Python path, so the table is the
+    same either way. Without a C compiler at install time the Python path records everything.
 
     Parameters
     ----------
@@ -233,6 +249,9 @@ class TrajectoryRecorder(gym.Wrapper):
         "_segment",
         "_segments",
         "_special",
+        "_store",
+        "_store_layout",
+        "_store_ok",
         "_summary_kind",
         "_tail",
         "agent",
@@ -272,6 +291,11 @@ class TrajectoryRecorder(gym.Wrapper):
         self._special: Callable[[Any], Any] | None = self._step_slow
         self._tail: int | None = None
         self._first_row = -1
+        # the compiled store of the hot path (rl/_steprec.c), created at the first fast step
+        self._store: Any = None
+        # keys, kinds, and each enum column's values by member position
+        self._store_layout: tuple[list[Any], str, list[np.ndarray | None]] = ([], "", [])
+        self._store_ok = True
         self._info_plan: list[tuple[str, list[Any]]] | None = None
         self._component_plan: list[tuple[str, list[Any]]] | None = None
         self._reset_buffers()
@@ -280,10 +304,16 @@ class TrajectoryRecorder(gym.Wrapper):
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> Any:
         observation, info = self.env.reset(seed=seed, options=options)
         self._close_segment()
-        if len(self._actions) >= EPISODE_FLUSH_ROWS:
+        segment = self._segment
+        if self._store is not None and segment is not None and segment.history:
+            # The store holds the episode's values: keep only the history's lengths (checked at
+            # the flush), so the environment's per-step objects are freed now, as without us.
+            segment.history = {key: len(kept) for key, kept in segment.history.items()}
+        self._unhook()  # the first step of an episode is checked on the slow path
+        if self._rows() >= (EPISODE_FLUSH_ROWS if self._store is None else STORE_FLUSH_ROWS):
             self.flush()
         self._episode += 1
-        n = len(self._actions)
+        n = self._rows()
         self._segment = _Segment(self._episode, -1 if seed is None else int(seed), 0, n)
         self._seeds_ordered &= self._segment.seed >= self._last_seed
         self._last_seed = self._segment.seed
@@ -293,7 +323,7 @@ class TrajectoryRecorder(gym.Wrapper):
         if self._from_env and not self._adapter.rebuilds(self.env, observation, 0):
             self._switch_to_per_step()
         # The first step is checked on the slow path; later steps take the fast one.
-        self._first_row = len(self._actions)
+        self._first_row = self._rows()
         self._special = self._step_slow
         return observation, info
 
@@ -302,7 +332,8 @@ class TrajectoryRecorder(gym.Wrapper):
         if special is not None:  # the first step of an episode, or recording step by step
             return special(action)
         # The hot path, taken only for environments whose adapter rebuilds observations and
-        # info (their episodes end with their data): two appends, and nothing else stays alive.
+        # info (their episodes end with their data), when the compiled store is not installed
+        # as the instance's step: two appends, and nothing else stays alive.
         result = self.env.step(action)
         self._actions.append(action)
         self._rewards.append(result[1])
@@ -315,9 +346,12 @@ class TrajectoryRecorder(gym.Wrapper):
         components, and the first step of each episode (where the adapter is checked)."""
         if self._episode < 0:
             raise InvalidInputError("call reset() before step(): no episode has started")
-        result = self.env.step(action)
+        return self._record_slow(action, self.env.step(action))
+
+    def _record_slow(self, action: Any, result: Any) -> Any:
+        """Record a step the environment has taken, with the slow path's checks."""
         observation, reward, terminated, truncated, info = result
-        if self._from_env and len(self._actions) == self._first_row:
+        if self._from_env and self._rows() == self._first_row:
             if self._adapter.rebuilds(self.env, observation, 1) and self._adapter.info_in_history(
                 self.env, info
             ):
@@ -336,9 +370,18 @@ class TrajectoryRecorder(gym.Wrapper):
             self._special = None
         elif not self._from_env and not self._components and self._info_plan is not None:
             self._special = self._step_copy
-        self._actions.append(action)
-        self._rewards.append(reward)
-        if terminated or truncated or len(self._actions) >= BUFFER_ROWS:
+        store = self._store
+        if store is None and self._special is None and self._store_ok and _steprec is not None:
+            store = self._start_store(action, result)
+        if store is not None and store.append(action, result):
+            # the episode's later steps: the store itself, in C (no Python frame per step)
+            self.__dict__["step"] = store
+        else:
+            if store is not None:
+                self._stop_store()
+            self._actions.append(action)
+            self._rewards.append(reward)
+        if terminated or truncated or self._rows() >= BUFFER_ROWS:
             self._end_step(terminated, truncated)
         return result
 
@@ -368,15 +411,102 @@ class TrajectoryRecorder(gym.Wrapper):
             self._end_step(result[2], result[3])
         return result
 
+    # -- the compiled store (rl/_steprec.c) --------------------------------------------------------
+    def _rows(self) -> int:
+        """Rows buffered: in the lists, or in the store (one of them is empty)."""
+        store = self._store
+        return len(self._actions) if store is None else len(self._actions) + len(store)
+
+    def _start_store(self, action: Any, result: Any) -> Any:
+        """A store for this environment's steps, or None when a value would not fit one.
+
+        Only environments whose observations and ``info`` the adapter rebuilds get one; their
+        actions must be ints and every ``info`` value a number, a bool or an enum member.
+        """
+        info = result[4]
+        if type(action) is not int or type(info) is not dict:
+            self._store_ok = False
+            return None
+        keys: list[Any] = []
+        kinds: list[str] = []
+        members: list[tuple[Any, ...] | None] = []
+        tables: list[np.ndarray | None] = []
+        for key, value in info.items():
+            kind = _store_kind(value)
+            if kind is None:
+                self._store_ok = False
+                return None
+            keys.append(key)
+            kinds.append(kind)
+            enum, table = _enum_table(value.__class__) if kind == "e" else (None, None)
+            members.append(None if enum is None else tuple(enum))
+            tables.append(table)
+        if self._actions:
+            self.flush()
+        assert _steprec is not None
+        self._store_layout = (keys, "".join(kinds), tables)
+        self._store = _steprec.Store(
+            self.env.step,
+            self._end_step,
+            self._misfit,
+            np.float32,
+            tuple(keys),
+            "".join(kinds),
+            tuple(members),
+            BUFFER_ROWS,
+        )
+        return self._store
+
+    def _misfit(self, action: Any, result: Any) -> Any:
+        """A step whose values the store cannot hold: record it, and the rest, in Python."""
+        self._stop_store(stepped=True)
+        return self._record_slow(action, result)
+
+    def _stop_store(self, *, stepped: bool = False) -> None:
+        """Flush the store and record in Python from now on.
+
+        ``stepped``: the environment has taken a step that is not recorded yet (its history
+        holds one more entry than the recorded rows).
+        """
+        self._unhook()
+        self._store_ok = False
+        if self._store is not None and len(self._store):
+            self.flush(_stepped=stepped)
+        self._store = None
+
+    def _unhook(self) -> None:
+        """Remove the store's ``step`` from the instance (steps go through the class's)."""
+        self.__dict__.pop("step", None)
+
+    def _store_columns(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The store's rows as arrays: (action and reward, ``info`` columns); empties it."""
+        store = self._store
+        assert store is not None
+        _, actions, rewards, columns = store.take()
+        values = {
+            "action": np.frombuffer(actions, dtype=np.int64),
+            "reward": np.frombuffer(rewards, dtype=np.float64),
+        }
+        infos: dict[str, Any] = {}
+        keys, kinds, tables = self._store_layout
+        for key, kind, table, raw in zip(keys, kinds, tables, columns, strict=True):
+            if table is not None:
+                infos[str(key)] = table[np.frombuffer(raw, dtype=np.uint8)]
+            else:
+                infos[str(key)] = np.frombuffer(raw, dtype=_STORE_DTYPES[kind])
+        return values, infos
+
     def _end_step(self, terminated: Any, truncated: Any) -> None:
         """Note an episode's end, and flush a full buffer."""
+        rows = self._rows()
         if terminated or truncated:
-            self._ends[len(self._actions) - 1] = (bool(terminated), bool(truncated))
-        if len(self._actions) >= BUFFER_ROWS:
+            self._ends[rows - 1] = (bool(terminated), bool(truncated))
+        if rows >= BUFFER_ROWS:
             self.flush()
 
     def _switch_to_per_step(self) -> None:
         """Record observations and info per step from now on (the adapter cannot rebuild them)."""
+        self._stop_store()
         self.flush()
         self._from_env = False
 
@@ -404,7 +534,7 @@ class TrajectoryRecorder(gym.Wrapper):
 
     def mark_truncated(self) -> None:
         """Mark the last recorded step as truncated (an episode cut by the caller)."""
-        n = len(self._actions)
+        n = self._rows()
         if n:
             terminated = self._ends.get(n - 1, (False, False))[0]
             self._ends[n - 1] = (terminated, True)
@@ -414,7 +544,7 @@ class TrajectoryRecorder(gym.Wrapper):
 
     def close(self) -> None:
         """Flush, write ``path`` (when given) and close the environment."""
-        if self.path is not None and (self._actions or self._chunks):
+        if self.path is not None and (self._rows() or self._chunks):
             self.save(self.path)
         super().close()
 
@@ -442,7 +572,7 @@ class TrajectoryRecorder(gym.Wrapper):
         self.trajectory().frame.write_parquet(buffer)
         return write_bytes_atomic(path, buffer.getvalue())
 
-    def flush(self) -> None:
+    def flush(self, *, _stepped: bool = False) -> None:
         """Convert the buffered steps' Python values into arrays (called automatically).
 
         Only what came from Python objects is converted here — actions, rewards, ``info``
@@ -450,18 +580,26 @@ class TrajectoryRecorder(gym.Wrapper):
         columns that follow from step numbers (episode, step, rebuilt observations, price,
         time) and the polars table are built once, by :meth:`trajectory`.
         """
-        n = len(self._actions)
+        n = self._rows()
         if n == 0:
             return
         self._close_segment()
         segments = [s for s in self._segments if s.row_stop > s.row_start]
-        if self._from_env:
-            infos = self._adapter.history_columns(segments)
-            observations = None
+        observations = None
+        if self._store is not None and len(self._store):
+            if self._actions:  # the store only starts on empty lists, and stops with a flush
+                raise RuntimeError("recorder rows split between the store and the lists")
+            self._adapter.check_history(segments, stepped=_stepped)
+            values, info_columns = self._store_columns()
+            infos: Mapping[str, Sequence[Any]] = {}
         else:
-            infos = {key: values for key, values in self._info_plan or ()}
-            observations = self._decode(self._obs)
-        values: dict[str, Any] = {"action": _array(self._actions), "reward": _floats(self._rewards)}
+            if self._from_env:
+                infos = self._adapter.history_columns(segments)
+            else:
+                infos = {key: values for key, values in self._info_plan or ()}
+                observations = self._decode(self._obs)
+            values = {"action": _array(self._actions), "reward": _floats(self._rewards)}
+            info_columns = _info_columns(infos)
         for name, component in self._component_values.items():
             values[f"reward_{name}"] = _floats(component)
         self._chunks.append(
@@ -472,7 +610,7 @@ class TrajectoryRecorder(gym.Wrapper):
                 self._from_env,
                 values,
                 observations,
-                _info_columns(infos),
+                info_columns,
                 self._reward_dicts(infos),
             )
         )
@@ -515,7 +653,7 @@ class TrajectoryRecorder(gym.Wrapper):
     def _close_segment(self) -> None:
         segment = self._segment
         if segment is not None and segment.row_stop < 0:
-            segment.row_stop = len(self._actions)
+            segment.row_stop = self._rows()
 
     def _reset_buffers(self) -> None:
         self._actions: list[Any] = []
@@ -593,6 +731,23 @@ class TrajectoryRecorder(gym.Wrapper):
             )
         prefix = "obs_" if kind == "full" else "obs_last_"
         return {prefix + name: values[j] for j, name in enumerate(names)}
+
+
+_STORE_DTYPES = {"d": np.float64, "q": np.int64, "?": np.bool_}
+
+
+def _store_kind(value: Any) -> str | None:
+    """The store's column kind for an ``info`` value, as the Python path would type it."""
+    kind = type(value)
+    if kind is bool:
+        return "?"
+    if kind is int:
+        return "q"
+    if kind is float or kind is np.float64 or kind is np.float32:
+        return "d"
+    if isinstance(value, Enum) and _enum_table(kind)[1] is not None:  # type: ignore[arg-type]
+        return "e"
+    return None
 
 
 def _stats(rows: np.ndarray) -> np.ndarray:
@@ -689,20 +844,24 @@ def _floats(values: Sequence[Any]) -> np.ndarray:
 
 
 def _table(chunks: Sequence[dict[str, Any]], *, agent: str, task: str) -> pl.DataFrame:
-    """One polars table from the flushed chunks (one construction, however many chunks)."""
-    n = sum(len(chunk["step"]) for chunk in chunks)
-    head = {
-        "agent": pl.Series([agent], dtype=pl.String).new_from_index(0, n),
-        "task": pl.Series([task], dtype=pl.String).new_from_index(0, n),
-    }
+    """One polars table from the flushed chunks (one construction, however many chunks).
+
+    ``agent`` and ``task`` are literal columns: polars keeps a constant column as one value
+    until an operation needs it spelled out, which saves 32 bytes a row (a quarter of the
+    table) and the page faults of writing them.
+    """
     names = list(chunks[0])
     if any(list(chunk) != names for chunk in chunks):
         # info keys changed between flushes: align columns by name
         frames = [pl.DataFrame(chunk) for chunk in chunks]
         body = pl.concat(frames, how="diagonal_relaxed")
-        return pl.DataFrame(head).hstack(body)
-    columns = {name: _concat([chunk[name] for chunk in chunks]) for name in names}
-    return pl.DataFrame(head | columns)
+    else:
+        body = pl.DataFrame({name: _concat([chunk[name] for chunk in chunks]) for name in names})
+    return body.select(
+        pl.lit(agent, dtype=pl.String).alias("agent"),
+        pl.lit(task, dtype=pl.String).alias("task"),
+        pl.all(),
+    )
 
 
 def _chunked(parts: Sequence[Any]) -> Any:

@@ -1,0 +1,474 @@
+/* Typed column buffers filled at step time, for TrajectoryRecorder's hot path.
+ *
+ * The recorder installs a Store as its ``step`` on the instance once an episode's first step
+ * has been checked: calling it steps the environment and writes the action, the reward and the
+ * scalar ``info`` values into C arrays while they are still in the CPU cache, so no Python
+ * frame runs and no Python object is kept per step, and nothing is converted later. A value
+ * the store cannot hold (another type, a missing key, a full buffer) is handed, with the
+ * step's result, to the recorder's Python ``on_misfit``; the store never guesses. Everything
+ * else (episode bookkeeping, flushing, the table) stays in Python.
+ *
+ * Kinds of a column: 'd' float64 (Python float and its subclasses such as numpy.float64,
+ * numpy.float32, exact int), 'q' int64 (exact int), '?' bool (True/False), 'e' enum member
+ * (its position in a tuple of members, found by identity; at most 256 members).
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/* numpy's float32 scalar object: the object header, then the value (numpy's scalar ABI). */
+typedef struct {
+    PyObject_HEAD
+    float obval;
+} Float32Scalar;
+
+typedef struct {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+    PyObject *env_step; /* the environment's step */
+    PyObject *on_end;    /* on_end(terminated, truncated): after a stored step that ends an
+                            episode or fills the buffer */
+    PyObject *on_misfit; /* on_misfit(action, result) -> result: a step the store cannot hold */
+    PyTypeObject *float32;
+    PyObject *keys;    /* tuple of info keys */
+    PyObject *members; /* tuple: per key, a tuple of enum members or None */
+    char *kinds;       /* per key */
+    Py_ssize_t nkeys, n, cap;
+    int64_t *actions;
+    double *rewards;
+    void **columns; /* per key: double*, int64_t* or uint8_t* */
+} Store;
+
+static int
+as_double(Store *s, PyObject *o, double *out)
+{
+    /* the common types first, by exact type: a subclass check walks the type's MRO */
+    if (Py_IS_TYPE(o, s->float32)) {
+        *out = (double)((Float32Scalar *)o)->obval;
+        return 0;
+    }
+    if (PyFloat_CheckExact(o)) {
+        *out = PyFloat_AS_DOUBLE(o);
+        return 0;
+    }
+    if (PyLong_CheckExact(o)) {
+        double v = PyLong_AsDouble(o);
+        if (v == -1.0 && PyErr_Occurred()) {
+            PyErr_Clear();
+            return -1;
+        }
+        *out = v;
+        return 0;
+    }
+    if (PyFloat_Check(o)) { /* numpy.float64 and other float subclasses */
+        *out = PyFloat_AS_DOUBLE(o);
+        return 0;
+    }
+    return -1;
+}
+
+static int
+as_int64(PyObject *o, int64_t *out)
+{
+    int overflow = 0;
+    long long v;
+    if (!PyLong_CheckExact(o)) {
+        return -1;
+    }
+    v = PyLong_AsLongLongAndOverflow(o, &overflow);
+    if (overflow || (v == -1 && PyErr_Occurred())) {
+        PyErr_Clear();
+        return -1;
+    }
+    *out = (int64_t)v;
+    return 0;
+}
+
+/* Write row n from a step's action and result; -1 (no exception) when a value does not fit.
+ * Row n is only counted by the caller, so a partial write is simply overwritten later. */
+static int
+record(Store *s, PyObject *action, PyObject *result)
+{
+    Py_ssize_t i, pos, n = s->n;
+    PyObject *info;
+    if (n >= s->cap || !PyTuple_CheckExact(result) || PyTuple_GET_SIZE(result) != 5) {
+        return -1;
+    }
+    if (as_int64(action, &s->actions[n]) < 0) {
+        return -1;
+    }
+    if (as_double(s, PyTuple_GET_ITEM(result, 1), &s->rewards[n]) < 0) {
+        return -1;
+    }
+    info = PyTuple_GET_ITEM(result, 4);
+    if (!PyDict_CheckExact(info)) {
+        return -1;
+    }
+    /* An environment builds each step's info the same way: its keys come in the same order,
+     * as the same (interned) objects. Walk the dict and compare keys by identity; look a key
+     * up only when that fails. */
+    pos = 0;
+    for (i = 0; i < s->nkeys; i++) {
+        PyObject *key = PyTuple_GET_ITEM(s->keys, i), *found, *value;
+        if (!PyDict_Next(info, &pos, &found, &value) || found != key) {
+            value = PyDict_GetItemWithError(info, key);
+            if (value == NULL) {
+                PyErr_Clear();
+                return -1;
+            }
+            pos = PY_SSIZE_T_MAX; /* stay on lookups for the rest of this step */
+        }
+        switch (s->kinds[i]) {
+        case 'd':
+            if (as_double(s, value, &((double *)s->columns[i])[n]) < 0) {
+                return -1;
+            }
+            break;
+        case 'q':
+            if (as_int64(value, &((int64_t *)s->columns[i])[n]) < 0) {
+                return -1;
+            }
+            break;
+        case '?':
+            if (value == Py_True) {
+                ((uint8_t *)s->columns[i])[n] = 1;
+            }
+            else if (value == Py_False) {
+                ((uint8_t *)s->columns[i])[n] = 0;
+            }
+            else {
+                return -1;
+            }
+            break;
+        case 'e': {
+            PyObject *members = PyTuple_GET_ITEM(s->members, i);
+            Py_ssize_t j, m = PyTuple_GET_SIZE(members);
+            for (j = 0; j < m; j++) {
+                if (PyTuple_GET_ITEM(members, j) == value) {
+                    break;
+                }
+            }
+            if (j == m) {
+                return -1;
+            }
+            ((uint8_t *)s->columns[i])[n] = (uint8_t)j;
+            break;
+        }
+        default:
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int
+is_true(PyObject *o)
+{
+    if (o == Py_False) {
+        return 0;
+    }
+    if (o == Py_True) {
+        return 1;
+    }
+    return PyObject_IsTrue(o);
+}
+
+/* store(action): step the environment with action, store the row, or hand the step to
+ * on_misfit. Calls on_end after a row that ends an episode or fills the buffer. */
+static PyObject *
+store_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    Store *s = (Store *)self;
+    PyObject *action, *result;
+    int terminated, truncated;
+    if (PyVectorcall_NARGS(nargsf) != 1 || (kwnames != NULL && PyTuple_GET_SIZE(kwnames))) {
+        PyErr_SetString(PyExc_TypeError, "step() takes exactly one argument, the action");
+        return NULL;
+    }
+    action = args[0];
+    result = PyObject_CallOneArg(s->env_step, action);
+    if (result == NULL) {
+        return NULL;
+    }
+    if (record(s, action, result) < 0) {
+        PyObject *out = PyObject_CallFunctionObjArgs(s->on_misfit, action, result, NULL);
+        Py_DECREF(result);
+        return out;
+    }
+    s->n++;
+    terminated = is_true(PyTuple_GET_ITEM(result, 2));
+    truncated = terminated < 0 ? -1 : is_true(PyTuple_GET_ITEM(result, 3));
+    if (truncated < 0) {
+        Py_DECREF(result);
+        return NULL;
+    }
+    if (terminated || truncated || s->n >= s->cap) {
+        PyObject *done = PyObject_CallFunctionObjArgs(
+            s->on_end, terminated ? Py_True : Py_False, truncated ? Py_True : Py_False, NULL);
+        if (done == NULL) {
+            Py_DECREF(result);
+            return NULL;
+        }
+        Py_DECREF(done);
+    }
+    return result;
+}
+
+static PyObject *
+store_append(Store *s, PyObject *args)
+{
+    PyObject *action, *result;
+    if (!PyArg_ParseTuple(args, "OO:append", &action, &result)) {
+        return NULL;
+    }
+    if (record(s, action, result) < 0) {
+        Py_RETURN_FALSE;
+    }
+    s->n++;
+    Py_RETURN_TRUE;
+}
+
+/* The first n * width bytes of buf as a bytearray (numpy views it writable, so polars can
+ * take it without copying it again). */
+static PyObject *
+column_bytes(const void *buf, Py_ssize_t size)
+{
+    return PyByteArray_FromStringAndSize((const char *)buf, size);
+}
+
+static PyObject *
+store_take(Store *s, PyObject *Py_UNUSED(ignored))
+{
+    Py_ssize_t i, n = s->n;
+    PyObject *columns = PyTuple_New(s->nkeys), *actions, *rewards, *out;
+    if (columns == NULL) {
+        return NULL;
+    }
+    for (i = 0; i < s->nkeys; i++) {
+        Py_ssize_t width = (s->kinds[i] == 'd' || s->kinds[i] == 'q') ? 8 : 1;
+        PyObject *column = column_bytes(s->columns[i], n * width);
+        if (column == NULL) {
+            Py_DECREF(columns);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(columns, i, column);
+    }
+    actions = column_bytes(s->actions, n * (Py_ssize_t)sizeof(int64_t));
+    rewards = actions == NULL ? NULL : column_bytes(s->rewards, n * (Py_ssize_t)sizeof(double));
+    if (rewards == NULL) {
+        Py_XDECREF(actions);
+        Py_DECREF(columns);
+        return NULL;
+    }
+    out = Py_BuildValue("nNNN", n, actions, rewards, columns);
+    if (out != NULL) {
+        s->n = 0;
+    }
+    return out;
+}
+
+static Py_ssize_t
+store_len(Store *s)
+{
+    return s->n;
+}
+
+static void
+free_buffers(Store *s)
+{
+    Py_ssize_t i;
+    if (s->columns != NULL) {
+        for (i = 0; i < s->nkeys; i++) {
+            PyMem_Free(s->columns[i]);
+        }
+        PyMem_Free(s->columns);
+        s->columns = NULL;
+    }
+    PyMem_Free(s->actions);
+    PyMem_Free(s->rewards);
+    PyMem_Free(s->kinds);
+    s->actions = NULL;
+    s->rewards = NULL;
+    s->kinds = NULL;
+}
+
+static int
+store_traverse(Store *s, visitproc visit, void *arg)
+{
+    Py_VISIT(s->env_step);
+    Py_VISIT(s->on_end);
+    Py_VISIT(s->on_misfit);
+    Py_VISIT(s->float32);
+    Py_VISIT(s->keys);
+    Py_VISIT(s->members);
+    return 0;
+}
+
+static int
+store_clear(Store *s)
+{
+    Py_CLEAR(s->env_step);
+    Py_CLEAR(s->on_end);
+    Py_CLEAR(s->on_misfit);
+    Py_CLEAR(s->float32);
+    Py_CLEAR(s->keys);
+    Py_CLEAR(s->members);
+    return 0;
+}
+
+static void
+store_dealloc(Store *s)
+{
+    PyObject_GC_UnTrack(s);
+    store_clear(s);
+    free_buffers(s);
+    Py_TYPE(s)->tp_free((PyObject *)s);
+}
+
+static int
+store_init(Store *s, PyObject *args, PyObject *kwds)
+{
+    static char *names[] = {"env_step", "on_end", "on_misfit", "float32", "keys", "kinds",
+                            "members", "capacity", NULL};
+    PyObject *env_step, *on_end, *on_misfit, *float32, *keys, *members;
+    const char *kinds;
+    Py_ssize_t nkinds, capacity, i;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOO!O!s#O!n:Store", names, &env_step,
+                                     &on_end, &on_misfit, &PyType_Type, &float32,
+                                     &PyTuple_Type, &keys, &kinds, &nkinds, &PyTuple_Type,
+                                     &members, &capacity)) {
+        return -1;
+    }
+    if (nkinds != PyTuple_GET_SIZE(keys) || nkinds != PyTuple_GET_SIZE(members) ||
+        capacity < 1) {
+        PyErr_SetString(PyExc_ValueError, "keys, kinds and members must have one entry per key");
+        return -1;
+    }
+    for (i = 0; i < nkinds; i++) {
+        PyObject *m = PyTuple_GET_ITEM(members, i);
+        if (strchr("dq?e", kinds[i]) == NULL || kinds[i] == '\0') {
+            PyErr_Format(PyExc_ValueError, "unknown column kind %c", kinds[i]);
+            return -1;
+        }
+        if (kinds[i] == 'e' && (!PyTuple_Check(m) || PyTuple_GET_SIZE(m) > 256)) {
+            PyErr_SetString(PyExc_ValueError, "an enum column needs a tuple of <= 256 members");
+            return -1;
+        }
+    }
+    store_clear(s);
+    free_buffers(s);
+    s->nkeys = nkinds;
+    s->n = 0;
+    s->cap = capacity;
+    s->actions = PyMem_Malloc(capacity * sizeof(int64_t));
+    s->rewards = PyMem_Malloc(capacity * sizeof(double));
+    s->kinds = PyMem_Malloc(nkinds + 1);
+    s->columns = PyMem_Calloc(nkinds ? nkinds : 1, sizeof(void *));
+    if (!s->actions || !s->rewards || !s->kinds || !s->columns) {
+        free_buffers(s);
+        PyErr_NoMemory();
+        return -1;
+    }
+    memcpy(s->kinds, kinds, nkinds + 1);
+    for (i = 0; i < nkinds; i++) {
+        size_t width = (kinds[i] == 'd' || kinds[i] == 'q') ? 8 : 1;
+        s->columns[i] = PyMem_Malloc(capacity * width);
+        if (s->columns[i] == NULL) {
+            free_buffers(s);
+            PyErr_NoMemory();
+            return -1;
+        }
+    }
+    Py_INCREF(env_step);
+    s->env_step = env_step;
+    Py_INCREF(on_end);
+    s->on_end = on_end;
+    Py_INCREF(on_misfit);
+    s->on_misfit = on_misfit;
+    Py_INCREF(float32);
+    s->float32 = (PyTypeObject *)float32;
+    Py_INCREF(keys);
+    s->keys = keys;
+    Py_INCREF(members);
+    s->members = members;
+    return 0;
+}
+
+static PyObject *
+store_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    Store *s = (Store *)type->tp_alloc(type, 0);
+    if (s != NULL) {
+        s->vectorcall = store_vectorcall;
+    }
+    return (PyObject *)s;
+}
+
+static PyObject *
+store_read_double(Store *s, PyObject *value)
+{
+    double out;
+    if (s->float32 == NULL || as_double(s, value, &out) < 0) {
+        Py_RETURN_NONE;
+    }
+    return PyFloat_FromDouble(out);
+}
+
+static PyMethodDef store_methods[] = {
+    {"append", (PyCFunction)store_append, METH_VARARGS,
+     "append(action, result) -> bool: store a step taken elsewhere (False: it does not fit)."},
+    {"take", (PyCFunction)store_take, METH_NOARGS,
+     "take() -> (n, actions, rewards, columns): the stored rows as bytearrays; empties the store."},
+    {"read_double", (PyCFunction)store_read_double, METH_O,
+     "read_double(value) -> float or None: how a 'd' column reads value (for tests)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PySequenceMethods store_as_sequence = {
+    .sq_length = (lenfunc)store_len,
+};
+
+static PyTypeObject StoreType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "mlops_notebooks.rl._steprec.Store",
+    .tp_doc = "Typed column buffers filled at step time; calling it steps the environment.",
+    .tp_basicsize = sizeof(Store),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_new = store_new,
+    .tp_init = (initproc)store_init,
+    .tp_dealloc = (destructor)store_dealloc,
+    .tp_traverse = (traverseproc)store_traverse,
+    .tp_clear = (inquiry)store_clear,
+    .tp_call = PyVectorcall_Call,
+    .tp_vectorcall_offset = offsetof(Store, vectorcall),
+    .tp_methods = store_methods,
+    .tp_as_sequence = &store_as_sequence,
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "_steprec",
+    .m_doc = "Typed column buffers filled at step time (TrajectoryRecorder's hot path).",
+    .m_size = -1,
+};
+
+PyMODINIT_FUNC
+PyInit__steprec(void)
+{
+    PyObject *m;
+    if (PyType_Ready(&StoreType) < 0) {
+        return NULL;
+    }
+    m = PyModule_Create(&module);
+    if (m == NULL) {
+        return NULL;
+    }
+    Py_INCREF(&StoreType);
+    if (PyModule_AddObject(m, "Store", (PyObject *)&StoreType) < 0) {
+        Py_DECREF(&StoreType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

@@ -1,0 +1,22 @@
+"""Typed column buffers filled at step time (C; see _steprec.c)."""
+
+from collections.abc import Callable
+from typing import Any
+
+class Store:
+    def __init__(
+        self,
+        env_step: Callable[[Any], Any],
+        on_end: Callable[[bool, bool], Any],
+        on_misfit: Callable[[Any, Any], Any],
+        float32: type,
+        keys: tuple[Any, ...],
+        kinds: str,
+        members: tuple[tuple[Any, ...] | None, ...],
+        capacity: int,
+    ) -> None: ...
+    def __call__(self, action: Any) -> Any: ...
+    def __len__(self) -> int: ...
+    def append(self, action: Any, result: Any) -> bool: ...
+    def take(self) -> tuple[int, bytearray, bytearray, tuple[bytearray, ...]]: ...
+    def read_double(self, value: Any) -> float | None: ...
