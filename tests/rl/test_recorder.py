@@ -297,6 +297,15 @@ def test_a_continuous_one_dimensional_action_reaches_the_environment_as_an_array
     assert walk.frame["action"].dtype == pl.Int64
 
 
+def _has_store() -> bool:
+    from mlops_notebooks.rl import recorder
+
+    return recorder._steprec is not None
+
+
+needs_store = pytest.mark.skipif(not _has_store(), reason="the compiled store is not built")
+
+
 def _record_googl(actions, dataset="googl"):
     env = TrajectoryRecorder(make_trading_env(dataset, end=600), agent="r")
     for episode in range(3):
@@ -309,13 +318,20 @@ def _record_googl(actions, dataset="googl"):
 
 
 def test_the_compiled_store_is_built():
-    # make install compiles it (gcc and Python's headers are on every machine here); without
-    # it the recorder works, only slower, so a broken build must fail here instead
+    # pip install -e . compiles it wherever a C compiler is; without one the recorder works,
+    # only slower, so a build that failed despite a compiler must fail here instead
+    import shutil
+    import sysconfig
+
     from mlops_notebooks.rl import recorder
 
+    compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    if shutil.which(compiler) is None:
+        pytest.skip(f"no C compiler ({compiler}): the recorder records in Python")
     assert recorder._steprec is not None
 
 
+@needs_store
 @pytest.mark.parametrize("dataset", ["googl", "eurusd"])
 def test_the_compiled_store_records_what_python_records(dataset, monkeypatch):
     import mlops_notebooks.rl.recorder as recorder
@@ -332,6 +348,7 @@ def test_the_compiled_store_records_what_python_records(dataset, monkeypatch):
     assert compiled.trajectory().frame.equals(expected)
 
 
+@needs_store
 def test_a_value_the_store_cannot_hold_hands_recording_back_to_python(monkeypatch):
     import mlops_notebooks.rl.recorder as recorder
 
@@ -348,6 +365,7 @@ def test_a_value_the_store_cannot_hold_hands_recording_back_to_python(monkeypatc
     assert frame.equals(expected)
 
 
+@needs_store
 def test_the_store_reads_numbers_as_python_does():
     from mlops_notebooks.rl import _steprec
 
