@@ -26,6 +26,10 @@ def _modules() -> dict[str, tuple[Path, bool]]:
         parts = list(path.relative_to(SOURCE).with_suffix("").parts)
         is_package = parts[-1] == "__init__"
         modules[".".join(parts[:-1] if is_package else parts)] = (path, is_package)
+    # compiled extensions (rl/_steprec.c) are modules too: their stub stands for them
+    for path in (SOURCE / PACKAGE).rglob("*.pyi"):
+        if not path.with_suffix(".py").exists():
+            modules[".".join(path.relative_to(SOURCE).with_suffix("").parts)] = (path, False)
     return modules
 
 

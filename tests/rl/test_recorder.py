@@ -340,12 +340,13 @@ def test_the_compiled_store_records_what_python_records(dataset, monkeypatch):
     actions = np.random.default_rng(3).integers(0, 2, 600).tolist()
     compiled = _record_googl(actions, dataset)
     assert type(compiled.__dict__.get("step")).__name__ == "Store"  # C steps, no Python frame
+    frame = compiled.trajectory().frame
     monkeypatch.setattr(recorder, "_steprec", None)
     python = _record_googl(actions, dataset)
     assert python._store is None and python._from_env
     expected = python.trajectory().frame
     assert expected.height > 3 * 100
-    assert compiled.trajectory().frame.equals(expected)
+    assert frame.equals(expected)
 
 
 @needs_store
@@ -358,9 +359,9 @@ def test_a_value_the_store_cannot_hold_hands_recording_back_to_python(monkeypatc
     actions[50:] = [np.int64(a) for a in actions[50:]]
     mixed = _record_googl(actions)
     assert mixed._store is None and "step" not in mixed.__dict__
+    frame = mixed.trajectory().frame
     monkeypatch.setattr(recorder, "_steprec", None)
     expected = _record_googl(actions).trajectory().frame
-    frame = mixed.trajectory().frame
     assert frame["action"].dtype == pl.Int64
     assert frame.equals(expected)
 
@@ -375,3 +376,30 @@ def test_the_store_reads_numbers_as_python_does():
     assert np.isnan(store.read_double(np.float32("nan")))
     for value in ("1.0", None, True, np.int64(3), np.float16(1.0)):
         assert store.read_double(value) is None  # not stored: the Python path takes the step
+
+
+@needs_store
+def test_read_column_reads_history_lists_or_refuses():
+    from gym_anytrading.envs import Positions
+
+    from mlops_notebooks.rl import _steprec
+
+    floats = [0.0, np.float32(1.25), np.float64(-2.5), 3, np.float32(7.0)]
+    raw = _steprec.read_column(floats, 1, 4, "d", None, np.float32)
+    assert np.frombuffer(raw, np.float64).tolist() == [1.25, -2.5, 3.0]
+    members = tuple(Positions)
+    positions = [Positions.Long, Positions.Short, Positions.Long]
+    raw = _steprec.read_column(positions, 0, 3, "e", members, np.float32)
+    assert [members[i] for i in np.frombuffer(raw, np.uint8)] == positions
+    assert np.frombuffer(
+        _steprec.read_column([True, False], 0, 2, "?", None, np.float32), bool
+    ).tolist() == [True, False]
+    assert np.frombuffer(
+        _steprec.read_column([5, -6], 0, 2, "q", None, np.float32), np.int64
+    ).tolist() == [5, -6]
+    # a value of another type: None, and the recorder converts the column as Python does
+    assert _steprec.read_column([1.0, "x"], 0, 2, "d", None, np.float32) is None
+    assert _steprec.read_column([Positions.Long, None], 0, 2, "e", members, np.float32) is None
+    assert _steprec.read_column([2**70], 0, 1, "q", None, np.float32) is None
+    with pytest.raises(IndexError):
+        _steprec.read_column([1.0], 0, 2, "d", None, np.float32)

@@ -1,12 +1,13 @@
 /* Typed column buffers filled at step time, for TrajectoryRecorder's hot path.
  *
  * The recorder installs a Store as its ``step`` on the instance once an episode's first step
- * has been checked: calling it steps the environment and writes the action, the reward and the
- * scalar ``info`` values into C arrays while they are still in the CPU cache, so no Python
- * frame runs and no Python object is kept per step, and nothing is converted later. A value
- * the store cannot hold (another type, a missing key, a full buffer) is handed, with the
- * step's result, to the recorder's Python ``on_misfit``; the store never guesses. Everything
- * else (episode bookkeeping, flushing, the table) stays in Python.
+ * has been checked: calling it steps the environment and writes the action and the reward
+ * (and any ``info`` keys it was given) into C arrays while they are still in the CPU cache, so
+ * no Python frame runs and no Python object is kept per step. A value the store cannot hold
+ * (another type, a missing key, a full buffer) is handed, with the step's result, to the
+ * recorder's Python ``on_misfit``; the store never guesses. ``read_column`` reads a list (an
+ * environment's kept ``info`` history) into one typed column in one loop. Everything else
+ * (episode bookkeeping, flushing, the table) stays in Python.
  *
  * Kinds of a column: 'd' float64 (Python float and its subclasses such as numpy.float64,
  * numpy.float32, exact int), 'q' int64 (exact int), '?' bool (True/False), 'e' enum member
@@ -42,10 +43,10 @@ typedef struct {
 } Store;
 
 static int
-as_double(Store *s, PyObject *o, double *out)
+as_double(PyTypeObject *float32, PyObject *o, double *out)
 {
     /* the common types first, by exact type: a subclass check walks the type's MRO */
-    if (Py_IS_TYPE(o, s->float32)) {
+    if (Py_IS_TYPE(o, float32)) {
         *out = (double)((Float32Scalar *)o)->obval;
         return 0;
     }
@@ -99,7 +100,7 @@ record(Store *s, PyObject *action, PyObject *result)
     if (as_int64(action, &s->actions[n]) < 0) {
         return -1;
     }
-    if (as_double(s, PyTuple_GET_ITEM(result, 1), &s->rewards[n]) < 0) {
+    if (as_double(s->float32, PyTuple_GET_ITEM(result, 1), &s->rewards[n]) < 0) {
         return -1;
     }
     info = PyTuple_GET_ITEM(result, 4);
@@ -122,7 +123,7 @@ record(Store *s, PyObject *action, PyObject *result)
         }
         switch (s->kinds[i]) {
         case 'd':
-            if (as_double(s, value, &((double *)s->columns[i])[n]) < 0) {
+            if (as_double(s->float32, value, &((double *)s->columns[i])[n]) < 0) {
                 return -1;
             }
             break;
@@ -410,7 +411,7 @@ static PyObject *
 store_read_double(Store *s, PyObject *value)
 {
     double out;
-    if (s->float32 == NULL || as_double(s, value, &out) < 0) {
+    if (s->float32 == NULL || as_double(s->float32, value, &out) < 0) {
         Py_RETURN_NONE;
     }
     return PyFloat_FromDouble(out);
@@ -446,11 +447,89 @@ static PyTypeObject StoreType = {
     .tp_as_sequence = &store_as_sequence,
 };
 
+/* read_column(values, start, stop, kind, members, float32) -> bytearray or None: the items
+ * values[start:stop] of a list as one column of the given kind ('d' float64, 'q' int64,
+ * '?' bool, 'e' position in members), read in one C loop; None when an item does not fit. */
+static PyObject *
+read_column(PyObject *module, PyObject *args)
+{
+    PyObject *values, *members, *float32, *out;
+    Py_ssize_t start, stop, i, m = 0, width;
+    const char *kind;
+    char *buf;
+    if (!PyArg_ParseTuple(args, "O!nnsOO!:read_column", &PyList_Type, &values, &start, &stop,
+                          &kind, &members, &PyType_Type, &float32)) {
+        return NULL;
+    }
+    if (start < 0 || stop < start || stop > PyList_GET_SIZE(values)) {
+        PyErr_SetString(PyExc_IndexError, "read_column: start and stop outside the list");
+        return NULL;
+    }
+    if (kind[0] == 'e') {
+        if (!PyTuple_Check(members) || PyTuple_GET_SIZE(members) > 256) {
+            PyErr_SetString(PyExc_ValueError, "an enum column needs a tuple of <= 256 members");
+            return NULL;
+        }
+        m = PyTuple_GET_SIZE(members);
+    }
+    width = (kind[0] == 'd' || kind[0] == 'q') ? 8 : 1;
+    out = PyByteArray_FromStringAndSize(NULL, (stop - start) * width);
+    if (out == NULL) {
+        return NULL;
+    }
+    buf = PyByteArray_AS_STRING(out);
+    for (i = start; i < stop; i++) {
+        PyObject *o = PyList_GET_ITEM(values, i);
+        Py_ssize_t row = i - start, j;
+        switch (kind[0]) {
+        case 'd':
+            if (as_double((PyTypeObject *)float32, o, &((double *)buf)[row]) < 0) {
+                goto misfit;
+            }
+            break;
+        case 'q':
+            if (as_int64(o, &((int64_t *)buf)[row]) < 0) {
+                goto misfit;
+            }
+            break;
+        case '?':
+            if (o != Py_True && o != Py_False) {
+                goto misfit;
+            }
+            buf[row] = o == Py_True;
+            break;
+        case 'e':
+            for (j = 0; j < m && PyTuple_GET_ITEM(members, j) != o; j++) {
+            }
+            if (j == m) {
+                goto misfit;
+            }
+            ((uint8_t *)buf)[row] = (uint8_t)j;
+            break;
+        default:
+            Py_DECREF(out);
+            PyErr_Format(PyExc_ValueError, "unknown column kind %s", kind);
+            return NULL;
+        }
+    }
+    return out;
+misfit:
+    Py_DECREF(out);
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef module_methods[] = {
+    {"read_column", read_column, METH_VARARGS,
+     "read_column(values, start, stop, kind, members, float32) -> bytearray or None."},
+    {NULL, NULL, 0, NULL},
+};
+
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT,
     .m_name = "_steprec",
     .m_doc = "Typed column buffers filled at step time (TrajectoryRecorder's hot path).",
     .m_size = -1,
+    .m_methods = module_methods,
 };
 
 PyMODINIT_FUNC

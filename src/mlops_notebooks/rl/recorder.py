@@ -4,10 +4,10 @@
 reward to lists, and the observation's bytes (or its latest row's) and ``info``'s scalar values
 unless the environment keeps them itself (gym-anytrading); it keeps no Python container per step.
 For environments it rebuilds (gym-anytrading), a compiled store (``rl/_steprec.c``) takes the
-step instead: it steps the environment and writes the action, the reward and ``info``'s numbers
-into C arrays, with no Python frame per step. Flushes only convert (or copy) those values; the
-table is built once, by ``trajectory()``, so recording stays cheap next to the environment's
-own step. :func:`record_episodes` runs a policy — anything with ``predict(observation)`` (a
+step instead: it steps the environment and writes the action and the reward into C arrays, with
+no Python frame per step, and ``info``'s values are read from the environment's history at each
+flush in one C loop per column. The table is built once, by ``trajectory()``, so recording
+stays cheap next to the environment's own step. :func:`record_episodes` runs a policy — anything with ``predict(observation)`` (a
 stable-baselines3 model works as-is) or a callable — for seeded episodes through the recorder.
 """
 
@@ -185,10 +185,12 @@ class TrajectoryRecorder(gym.Wrapper):
     flush — after checking, at the start of every episode, that the observation and ``info``
     it was given are the ones it rebuilds (otherwise it records them per step from then on).
     For such environments, after each episode's checked first step, the instance's ``step`` is
-    a compiled store that steps the environment and writes the action, the reward and the
-    ``info`` numbers into C arrays; a value it cannot hold (a non-int action, another type)
-    hands that step and the rest of the recording back to the Python path, so the table is the
-    same either way. Without a C compiler at install time the Python path records everything.
+    a compiled store that steps the environment and writes the action and the reward into C
+    arrays, and each flush reads ``info``'s values from ``history`` in one C loop per column. A
+    value it cannot hold (a non-int action, another reward type) hands that step and the rest
+    of the recording back to the Python path, and an ``info`` value of another type is
+    converted as the Python path converts it, so the table is the same either way. Without a C
+    compiler at install time the Python path records everything.
 
     Parameters
     ----------
@@ -293,8 +295,10 @@ class TrajectoryRecorder(gym.Wrapper):
         self._first_row = -1
         # the compiled store of the hot path (rl/_steprec.c), created at the first fast step
         self._store: Any = None
-        # keys, kinds, and each enum column's values by member position
-        self._store_layout: tuple[list[Any], str, list[np.ndarray | None]] = ([], "", [])
+        # info keys, their kinds, and for enum columns the members and their values
+        self._store_layout: tuple[
+            list[Any], str, list[tuple[Any, ...] | None], list[np.ndarray | None]
+        ] = ([], "", [], [])
         self._store_ok = True
         self._info_plan: list[tuple[str, list[Any]]] | None = None
         self._component_plan: list[tuple[str, list[Any]]] | None = None
@@ -304,11 +308,6 @@ class TrajectoryRecorder(gym.Wrapper):
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> Any:
         observation, info = self.env.reset(seed=seed, options=options)
         self._close_segment()
-        segment = self._segment
-        if self._store is not None and segment is not None and segment.history:
-            # The store holds the episode's values: keep only the history's lengths (checked at
-            # the flush), so the environment's per-step objects are freed now, as without us.
-            segment.history = {key: len(kept) for key, kept in segment.history.items()}
         self._unhook()  # the first step of an episode is checked on the slow path
         if self._rows() >= (EPISODE_FLUSH_ROWS if self._store is None else STORE_FLUSH_ROWS):
             self.flush()
@@ -444,16 +443,11 @@ class TrajectoryRecorder(gym.Wrapper):
         if self._actions:
             self.flush()
         assert _steprec is not None
-        self._store_layout = (keys, "".join(kinds), tables)
+        # info values are read from the environment's history at each flush, in one C loop per
+        # column: reading them per step cost more than the loop
+        self._store_layout = (keys, "".join(kinds), members, tables)
         self._store = _steprec.Store(
-            self.env.step,
-            self._end_step,
-            self._misfit,
-            np.float32,
-            tuple(keys),
-            "".join(kinds),
-            tuple(members),
-            BUFFER_ROWS,
+            self.env.step, self._end_step, self._misfit, np.float32, (), "", (), BUFFER_ROWS
         )
         return self._store
 
@@ -478,23 +472,45 @@ class TrajectoryRecorder(gym.Wrapper):
         """Remove the store's ``step`` from the instance (steps go through the class's)."""
         self.__dict__.pop("step", None)
 
-    def _store_columns(self) -> tuple[dict[str, Any], dict[str, Any]]:
-        """The store's rows as arrays: (action and reward, ``info`` columns); empties it."""
+    def _store_columns(self, segments: Sequence[_Segment]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The store's rows as arrays (action and reward; empties it), and the ``info`` columns
+        of ``segments`` read from the environment's history in one C loop per column."""
         store = self._store
-        assert store is not None
-        _, actions, rewards, columns = store.take()
+        assert store is not None and _steprec is not None
+        _, actions, rewards, _ = store.take()
         values = {
             "action": np.frombuffer(actions, dtype=np.int64),
             "reward": np.frombuffer(rewards, dtype=np.float64),
         }
-        infos: dict[str, Any] = {}
-        keys, kinds, tables = self._store_layout
-        for key, kind, table, raw in zip(keys, kinds, tables, columns, strict=True):
-            if table is not None:
-                infos[str(key)] = table[np.frombuffer(raw, dtype=np.uint8)]
-            else:
-                infos[str(key)] = np.frombuffer(raw, dtype=_STORE_DTYPES[kind])
-        return values, infos
+        columns: dict[str, Any] = {}
+        keys, kinds, members, tables = self._store_layout
+        for key, kind, kept, table in zip(keys, kinds, members, tables, strict=True):
+            dtype = np.uint8 if table is not None else _STORE_DTYPES[kind]
+            parts: list[np.ndarray] = []
+            for segment in segments:
+                start = segment.history_start
+                history = (segment.history or {}).get(key)
+                raw = None
+                if type(history) is list:
+                    stop = start + segment.row_stop - segment.row_start
+                    raw = _steprec.read_column(history, start, stop, kind, kept, np.float32)
+                if raw is None:
+                    # a value of another type: the whole flush's info as the Python path has it
+                    lists = {
+                        str(k): [
+                            value
+                            for s in segments
+                            for value in (s.history or {})[k][
+                                s.history_start : s.history_start + s.row_stop - s.row_start
+                            ]
+                        ]
+                        for k in keys
+                    }
+                    return values, _info_columns(lists)
+                parts.append(np.frombuffer(raw, dtype=dtype))
+            column = parts[0] if len(parts) == 1 else np.concatenate(parts)
+            columns[str(key)] = column if table is None else table[column]
+        return values, columns
 
     def _end_step(self, terminated: Any, truncated: Any) -> None:
         """Note an episode's end, and flush a full buffer."""
@@ -590,7 +606,7 @@ class TrajectoryRecorder(gym.Wrapper):
             if self._actions:  # the store only starts on empty lists, and stops with a flush
                 raise RuntimeError("recorder rows split between the store and the lists")
             self._adapter.check_history(segments, stepped=_stepped)
-            values, info_columns = self._store_columns()
+            values, info_columns = self._store_columns(segments)
             infos: Mapping[str, Sequence[Any]] = {}
         else:
             if self._from_env:
