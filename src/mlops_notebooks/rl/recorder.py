@@ -7,8 +7,9 @@ For environments it rebuilds (gym-anytrading), a compiled store (``rl/_steprec.c
 step instead: it steps the environment and writes the action and the reward into C arrays, with
 no Python frame per step, and ``info``'s values are read from the environment's history at each
 flush in one C loop per column. The table is built once, by ``trajectory()``, so recording
-stays cheap next to the environment's own step. :func:`record_episodes` runs a policy — anything with ``predict(observation)`` (a
-stable-baselines3 model works as-is) or a callable — for seeded episodes through the recorder.
+stays cheap next to the environment's own step. :func:`record_episodes` runs a policy —
+anything with ``predict(observation)`` (a stable-baselines3 model works as-is) or a callable —
+for seeded episodes through the recorder.
 """
 
 from __future__ import annotations
