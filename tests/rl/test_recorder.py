@@ -370,7 +370,7 @@ def test_a_value_the_store_cannot_hold_hands_recording_back_to_python(monkeypatc
 def test_the_store_reads_numbers_as_python_does():
     from mlops_notebooks.rl import _steprec
 
-    store = _steprec.Store(print, print, print, np.float32, (), "", (), 8)
+    store = _steprec.Store(print, print, print, np.float32, 8)
     for value in (np.float32(0.1), np.float32(-3.0e38), np.float64(0.1), 0.1, 7, -(2**53) - 1):
         assert store.read_double(value) == float(value)
     assert np.isnan(store.read_double(np.float32("nan")))

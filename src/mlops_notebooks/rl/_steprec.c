@@ -1,17 +1,18 @@
-/* Typed column buffers filled at step time, for TrajectoryRecorder's hot path.
+/* The compiled part of TrajectoryRecorder's hot path.
  *
- * The recorder installs a Store as its ``step`` on the instance once an episode's first step
- * has been checked: calling it steps the environment and writes the action and the reward
- * (and any ``info`` keys it was given) into C arrays while they are still in the CPU cache, so
- * no Python frame runs and no Python object is kept per step. A value the store cannot hold
- * (another type, a missing key, a full buffer) is handed, with the step's result, to the
- * recorder's Python ``on_misfit``; the store never guesses. ``read_column`` reads a list (an
- * environment's kept ``info`` history) into one typed column in one loop. Everything else
- * (episode bookkeeping, flushing, the table) stays in Python.
+ * Store: the recorder installs one as its ``step`` on the instance once an episode's first step
+ * has been checked. Calling it steps the environment and writes the action and the reward into
+ * C arrays while they are still in the CPU cache, so no Python frame runs and no Python object
+ * is kept per step. A step whose values it cannot hold (an action that is not an int, a reward
+ * that is not a number, a result that is not a 5-tuple, a full buffer) is handed, with the
+ * step's result, to the recorder's Python ``on_misfit``; the store never guesses.
  *
- * Kinds of a column: 'd' float64 (Python float and its subclasses such as numpy.float64,
- * numpy.float32, exact int), 'q' int64 (exact int), '?' bool (True/False), 'e' enum member
- * (its position in a tuple of members, found by identity; at most 256 members).
+ * read_column: a list (an environment's kept ``info`` history) read into one typed column in
+ * one loop: 'd' float64 (Python float and its subclasses such as numpy.float64, numpy.float32,
+ * exact int), 'q' int64 (exact int), '?' bool (True/False), 'e' enum member (its position in a
+ * tuple of members, found by identity; at most 256 members).
+ *
+ * Everything else (episode bookkeeping, flushing, the table) stays in Python.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -28,18 +29,14 @@ typedef struct {
 typedef struct {
     PyObject_HEAD
     vectorcallfunc vectorcall;
-    PyObject *env_step; /* the environment's step */
+    PyObject *env_step;  /* the environment's step */
     PyObject *on_end;    /* on_end(terminated, truncated): after a stored step that ends an
                             episode or fills the buffer */
     PyObject *on_misfit; /* on_misfit(action, result) -> result: a step the store cannot hold */
     PyTypeObject *float32;
-    PyObject *keys;    /* tuple of info keys */
-    PyObject *members; /* tuple: per key, a tuple of enum members or None */
-    char *kinds;       /* per key */
-    Py_ssize_t nkeys, n, cap;
+    Py_ssize_t n, cap;
     int64_t *actions;
     double *rewards;
-    void **columns; /* per key: double*, int64_t* or uint8_t* */
 } Store;
 
 static int
@@ -92,76 +89,14 @@ as_int64(PyObject *o, int64_t *out)
 static int
 record(Store *s, PyObject *action, PyObject *result)
 {
-    Py_ssize_t i, pos, n = s->n;
-    PyObject *info;
+    Py_ssize_t n = s->n;
     if (n >= s->cap || !PyTuple_CheckExact(result) || PyTuple_GET_SIZE(result) != 5) {
         return -1;
     }
     if (as_int64(action, &s->actions[n]) < 0) {
         return -1;
     }
-    if (as_double(s->float32, PyTuple_GET_ITEM(result, 1), &s->rewards[n]) < 0) {
-        return -1;
-    }
-    info = PyTuple_GET_ITEM(result, 4);
-    if (!PyDict_CheckExact(info)) {
-        return -1;
-    }
-    /* An environment builds each step's info the same way: its keys come in the same order,
-     * as the same (interned) objects. Walk the dict and compare keys by identity; look a key
-     * up only when that fails. */
-    pos = 0;
-    for (i = 0; i < s->nkeys; i++) {
-        PyObject *key = PyTuple_GET_ITEM(s->keys, i), *found, *value;
-        if (!PyDict_Next(info, &pos, &found, &value) || found != key) {
-            value = PyDict_GetItemWithError(info, key);
-            if (value == NULL) {
-                PyErr_Clear();
-                return -1;
-            }
-            pos = PY_SSIZE_T_MAX; /* stay on lookups for the rest of this step */
-        }
-        switch (s->kinds[i]) {
-        case 'd':
-            if (as_double(s->float32, value, &((double *)s->columns[i])[n]) < 0) {
-                return -1;
-            }
-            break;
-        case 'q':
-            if (as_int64(value, &((int64_t *)s->columns[i])[n]) < 0) {
-                return -1;
-            }
-            break;
-        case '?':
-            if (value == Py_True) {
-                ((uint8_t *)s->columns[i])[n] = 1;
-            }
-            else if (value == Py_False) {
-                ((uint8_t *)s->columns[i])[n] = 0;
-            }
-            else {
-                return -1;
-            }
-            break;
-        case 'e': {
-            PyObject *members = PyTuple_GET_ITEM(s->members, i);
-            Py_ssize_t j, m = PyTuple_GET_SIZE(members);
-            for (j = 0; j < m; j++) {
-                if (PyTuple_GET_ITEM(members, j) == value) {
-                    break;
-                }
-            }
-            if (j == m) {
-                return -1;
-            }
-            ((uint8_t *)s->columns[i])[n] = (uint8_t)j;
-            break;
-        }
-        default:
-            return -1;
-        }
-    }
-    return 0;
+    return as_double(s->float32, PyTuple_GET_ITEM(result, 1), &s->rewards[n]);
 }
 
 static int
@@ -242,28 +177,15 @@ column_bytes(const void *buf, Py_ssize_t size)
 static PyObject *
 store_take(Store *s, PyObject *Py_UNUSED(ignored))
 {
-    Py_ssize_t i, n = s->n;
-    PyObject *columns = PyTuple_New(s->nkeys), *actions, *rewards, *out;
-    if (columns == NULL) {
-        return NULL;
-    }
-    for (i = 0; i < s->nkeys; i++) {
-        Py_ssize_t width = (s->kinds[i] == 'd' || s->kinds[i] == 'q') ? 8 : 1;
-        PyObject *column = column_bytes(s->columns[i], n * width);
-        if (column == NULL) {
-            Py_DECREF(columns);
-            return NULL;
-        }
-        PyTuple_SET_ITEM(columns, i, column);
-    }
+    Py_ssize_t n = s->n;
+    PyObject *actions, *rewards, *out;
     actions = column_bytes(s->actions, n * (Py_ssize_t)sizeof(int64_t));
     rewards = actions == NULL ? NULL : column_bytes(s->rewards, n * (Py_ssize_t)sizeof(double));
     if (rewards == NULL) {
         Py_XDECREF(actions);
-        Py_DECREF(columns);
         return NULL;
     }
-    out = Py_BuildValue("nNNN", n, actions, rewards, columns);
+    out = Py_BuildValue("nNN", n, actions, rewards);
     if (out != NULL) {
         s->n = 0;
     }
@@ -279,20 +201,10 @@ store_len(Store *s)
 static void
 free_buffers(Store *s)
 {
-    Py_ssize_t i;
-    if (s->columns != NULL) {
-        for (i = 0; i < s->nkeys; i++) {
-            PyMem_Free(s->columns[i]);
-        }
-        PyMem_Free(s->columns);
-        s->columns = NULL;
-    }
     PyMem_Free(s->actions);
     PyMem_Free(s->rewards);
-    PyMem_Free(s->kinds);
     s->actions = NULL;
     s->rewards = NULL;
-    s->kinds = NULL;
 }
 
 static int
@@ -302,8 +214,6 @@ store_traverse(Store *s, visitproc visit, void *arg)
     Py_VISIT(s->on_end);
     Py_VISIT(s->on_misfit);
     Py_VISIT(s->float32);
-    Py_VISIT(s->keys);
-    Py_VISIT(s->members);
     return 0;
 }
 
@@ -314,8 +224,6 @@ store_clear(Store *s)
     Py_CLEAR(s->on_end);
     Py_CLEAR(s->on_misfit);
     Py_CLEAR(s->float32);
-    Py_CLEAR(s->keys);
-    Py_CLEAR(s->members);
     return 0;
 }
 
@@ -331,56 +239,27 @@ store_dealloc(Store *s)
 static int
 store_init(Store *s, PyObject *args, PyObject *kwds)
 {
-    static char *names[] = {"env_step", "on_end", "on_misfit", "float32", "keys", "kinds",
-                            "members", "capacity", NULL};
-    PyObject *env_step, *on_end, *on_misfit, *float32, *keys, *members;
-    const char *kinds;
-    Py_ssize_t nkinds, capacity, i;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOO!O!s#O!n:Store", names, &env_step,
-                                     &on_end, &on_misfit, &PyType_Type, &float32,
-                                     &PyTuple_Type, &keys, &kinds, &nkinds, &PyTuple_Type,
-                                     &members, &capacity)) {
+    static char *names[] = {"env_step", "on_end", "on_misfit", "float32", "capacity", NULL};
+    PyObject *env_step, *on_end, *on_misfit, *float32;
+    Py_ssize_t capacity;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOO!n:Store", names, &env_step, &on_end,
+                                     &on_misfit, &PyType_Type, &float32, &capacity)) {
         return -1;
     }
-    if (nkinds != PyTuple_GET_SIZE(keys) || nkinds != PyTuple_GET_SIZE(members) ||
-        capacity < 1) {
-        PyErr_SetString(PyExc_ValueError, "keys, kinds and members must have one entry per key");
+    if (capacity < 1) {
+        PyErr_SetString(PyExc_ValueError, "capacity must be at least 1");
         return -1;
-    }
-    for (i = 0; i < nkinds; i++) {
-        PyObject *m = PyTuple_GET_ITEM(members, i);
-        if (strchr("dq?e", kinds[i]) == NULL || kinds[i] == '\0') {
-            PyErr_Format(PyExc_ValueError, "unknown column kind %c", kinds[i]);
-            return -1;
-        }
-        if (kinds[i] == 'e' && (!PyTuple_Check(m) || PyTuple_GET_SIZE(m) > 256)) {
-            PyErr_SetString(PyExc_ValueError, "an enum column needs a tuple of <= 256 members");
-            return -1;
-        }
     }
     store_clear(s);
     free_buffers(s);
-    s->nkeys = nkinds;
     s->n = 0;
     s->cap = capacity;
     s->actions = PyMem_Malloc(capacity * sizeof(int64_t));
     s->rewards = PyMem_Malloc(capacity * sizeof(double));
-    s->kinds = PyMem_Malloc(nkinds + 1);
-    s->columns = PyMem_Calloc(nkinds ? nkinds : 1, sizeof(void *));
-    if (!s->actions || !s->rewards || !s->kinds || !s->columns) {
+    if (!s->actions || !s->rewards) {
         free_buffers(s);
         PyErr_NoMemory();
         return -1;
-    }
-    memcpy(s->kinds, kinds, nkinds + 1);
-    for (i = 0; i < nkinds; i++) {
-        size_t width = (kinds[i] == 'd' || kinds[i] == 'q') ? 8 : 1;
-        s->columns[i] = PyMem_Malloc(capacity * width);
-        if (s->columns[i] == NULL) {
-            free_buffers(s);
-            PyErr_NoMemory();
-            return -1;
-        }
     }
     Py_INCREF(env_step);
     s->env_step = env_step;
@@ -390,10 +269,6 @@ store_init(Store *s, PyObject *args, PyObject *kwds)
     s->on_misfit = on_misfit;
     Py_INCREF(float32);
     s->float32 = (PyTypeObject *)float32;
-    Py_INCREF(keys);
-    s->keys = keys;
-    Py_INCREF(members);
-    s->members = members;
     return 0;
 }
 
@@ -421,9 +296,9 @@ static PyMethodDef store_methods[] = {
     {"append", (PyCFunction)store_append, METH_VARARGS,
      "append(action, result) -> bool: store a step taken elsewhere (False: it does not fit)."},
     {"take", (PyCFunction)store_take, METH_NOARGS,
-     "take() -> (n, actions, rewards, columns): the stored rows as bytearrays; empties the store."},
+     "take() -> (n, actions, rewards): the stored rows as bytearrays; empties the store."},
     {"read_double", (PyCFunction)store_read_double, METH_O,
-     "read_double(value) -> float or None: how a 'd' column reads value (for tests)."},
+     "read_double(value) -> float or None: how the store reads a reward (for tests)."},
     {NULL, NULL, 0, NULL},
 };
 

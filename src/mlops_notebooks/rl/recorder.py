@@ -448,7 +448,7 @@ class TrajectoryRecorder(gym.Wrapper):
         # column: reading them per step cost more than the loop
         self._store_layout = (keys, "".join(kinds), members, tables)
         self._store = _steprec.Store(
-            self.env.step, self._end_step, self._misfit, np.float32, (), "", (), BUFFER_ROWS
+            self.env.step, self._end_step, self._misfit, np.float32, BUFFER_ROWS
         )
         return self._store
 
@@ -478,7 +478,7 @@ class TrajectoryRecorder(gym.Wrapper):
         of ``segments`` read from the environment's history in one C loop per column."""
         store = self._store
         assert store is not None and _steprec is not None
-        _, actions, rewards, _ = store.take()
+        _, actions, rewards = store.take()
         values = {
             "action": np.frombuffer(actions, dtype=np.int64),
             "reward": np.frombuffer(rewards, dtype=np.float64),
