@@ -403,3 +403,22 @@ def test_read_column_reads_history_lists_or_refuses():
     assert _steprec.read_column([2**70], 0, 1, "q", None, np.float32) is None
     with pytest.raises(IndexError):
         _steprec.read_column([1.0], 0, 2, "d", None, np.float32)
+
+
+@needs_store
+def test_a_recorder_with_its_store_is_garbage_collected():
+    # recorder → store → bound methods of the recorder: a cycle only the collector can free,
+    # which it can only if the store reports what it holds (tp_traverse)
+    import gc
+    import weakref
+
+    env = make_trading_env("googl", start=100, end=160)
+    recorder = TrajectoryRecorder(env)
+    recorder.reset(seed=0)
+    for _ in range(5):
+        recorder.step(1)
+    assert type(recorder.__dict__.get("step")).__name__ == "Store"
+    alive = weakref.ref(recorder)
+    del recorder
+    gc.collect()
+    assert alive() is None
