@@ -422,3 +422,104 @@ def test_a_recorder_with_its_store_is_garbage_collected():
     del recorder
     gc.collect()
     assert alive() is None
+
+
+class _CountingEnv(gym.Env):
+    """Any environment: float32 observations, ``info`` with a float, an int and a bool, and
+    from step 30 on one more key."""
+
+    observation_space = gym.spaces.Box(-np.inf, np.inf, (3,), np.float32)
+    action_space = gym.spaces.Discrete(3)
+
+    def reset(self, *, seed=None, options=None):
+        super().reset(seed=seed)
+        self.t = 0
+        return self.np_random.normal(size=3).astype(np.float32), {}
+
+    def step(self, action):
+        self.t += 1
+        info = {"level": float(self.t) / 3, "count": self.t, "even": self.t % 2 == 0}
+        if self.t >= 30:
+            info["late"] = np.float32(self.t)
+        observation = self.np_random.normal(size=3).astype(np.float32)
+        return observation, float(action) - 1.0, self.t >= 70, False, info
+
+
+def _record_generic(make, actions, episodes=3):
+    env = TrajectoryRecorder(make(), agent="g")
+    for episode in range(episodes):
+        env.reset(seed=episode)
+        for action in actions:
+            _, _, terminated, truncated, _ = env.step(action)
+            if terminated or truncated:
+                break
+    return env
+
+
+@needs_store
+@pytest.mark.parametrize(
+    "make",
+    [_CountingEnv, lambda: gym.make("CartPole-v1"), "per_step_googl"],
+    ids=["info_gains_a_key", "cartpole", "googl_step_by_step"],
+)
+def test_the_store_records_any_environment_as_python_does(make, monkeypatch):
+    import mlops_notebooks.rl.recorder as recorder
+
+    monkeypatch.setattr(recorder, "BUFFER_ROWS", 97)  # flushes in the middle of episodes
+    if make == "per_step_googl":
+        _per_step(monkeypatch)
+        make = lambda: make_trading_env("googl", end=400)  # noqa: E731
+    actions = np.random.default_rng(5).integers(0, 2, 400).tolist()
+    compiled = _record_generic(make, actions)
+    assert compiled._store is not None and not compiled._from_env  # observations copied in C
+    frame = compiled.trajectory().frame
+    monkeypatch.setattr(recorder, "_steprec", None)
+    expected = _record_generic(make, actions).trajectory().frame
+    assert frame.equals(expected)
+
+
+@needs_store
+def test_the_store_hands_an_episode_back_with_the_observation_it_was_given(monkeypatch):
+    import mlops_notebooks.rl.recorder as recorder
+
+    actions: list = np.random.default_rng(6).integers(0, 3, 70).tolist()
+    actions[20:] = [np.int64(a) for a in actions[20:]]  # not Python ints from step 20 on
+    mixed = _record_generic(_CountingEnv, actions, episodes=2)
+    assert mixed._store is None
+    frame = mixed.trajectory().frame
+    monkeypatch.setattr(recorder, "_steprec", None)
+    expected = _record_generic(_CountingEnv, actions, episodes=2).trajectory().frame
+    assert {"info_level", "info_count", "info_even", "obs_0"} <= set(frame.columns)
+    assert frame.equals(expected)
+
+
+class _RebuiltUntilEpisode(gym.Wrapper):
+    """gym-anytrading's observations, scaled from the given episode on (not rebuilt then)."""
+
+    def __init__(self, env, episode):
+        super().__init__(env)
+        self.episode, self.resets = episode, 0
+
+    def _scale(self, observation):
+        return observation * 2 if self.resets > self.episode else observation
+
+    def reset(self, **kwargs):
+        self.resets += 1
+        observation, info = self.env.reset(**kwargs)
+        return self._scale(observation), info
+
+    def step(self, action):
+        observation, *rest = self.env.step(action)
+        return (self._scale(observation), *rest)
+
+
+def test_an_environment_that_stops_being_rebuilt_records_each_episode_from_its_reset():
+    seen = []
+
+    def policy(observation):
+        seen.append(observation[-1].copy())
+        return len(seen) % 2
+
+    env = _RebuiltUntilEpisode(make_trading_env("googl", start=100, end=140), episode=1)
+    frame = record_episodes(env, policy, episodes=3).frame
+    np.testing.assert_allclose(frame["obs_last_0"].to_numpy(), np.stack(seen)[:, 0])

@@ -3,9 +3,13 @@
  * Store: the recorder installs one as its ``step`` on the instance once an episode's first step
  * has been checked. Calling it steps the environment and writes the action and the reward into
  * C arrays while they are still in the CPU cache, so no Python frame runs and no Python object
- * is kept per step. A step whose values it cannot hold (an action that is not an int, a reward
- * that is not a number, a result that is not a 5-tuple, a full buffer) is handed, with the
- * step's result, to the recorder's Python ``on_misfit``; the store never guesses.
+ * is kept per step. For environments whose observations and info are not rebuilt later it also
+ * writes the chosen ``info`` keys' values (kinds as for read_column) and the recorded part of
+ * the observation the action was chosen from (the previous step's, kept as ``pending``; read
+ * through the buffer protocol from a C-contiguous array of the expected format). A step whose
+ * values it cannot hold (an action that is not an int, a reward that is not a number, a missing
+ * key, another observation layout, a result that is not a 5-tuple, a full buffer) is handed,
+ * with the step's result, to the recorder's Python ``on_misfit``; the store never guesses.
  *
  * read_column: a list (an environment's kept ``info`` history) read into one typed column in
  * one loop: 'd' float64 (Python float and its subclasses such as numpy.float64, numpy.float32,
@@ -37,6 +41,17 @@ typedef struct {
     Py_ssize_t n, cap;
     int64_t *actions;
     double *rewards;
+    /* info columns */
+    PyObject *keys;    /* tuple of info keys */
+    PyObject *members; /* tuple: per key, a tuple of enum members or None */
+    char *kinds;       /* per key */
+    Py_ssize_t nkeys;
+    void **columns; /* per key: double*, int64_t* or uint8_t* */
+    /* observations: bytes [obs_offset, obs_offset + obs_width) of an obs_total-byte buffer */
+    char *obs_format;
+    Py_ssize_t obs_total, obs_offset, obs_width;
+    char *obs;     /* cap * obs_width */
+    char *pending; /* the recorded part of the observation the next action is chosen from */
 } Store;
 
 static int
@@ -84,19 +99,95 @@ as_int64(PyObject *o, int64_t *out)
     return 0;
 }
 
+static int
+store_value(Store *s, Py_ssize_t i, PyObject *value, Py_ssize_t n)
+{
+    switch (s->kinds[i]) {
+    case 'd':
+        return as_double(s->float32, value, &((double *)s->columns[i])[n]);
+    case 'q':
+        return as_int64(value, &((int64_t *)s->columns[i])[n]);
+    case '?':
+        if (value != Py_True && value != Py_False) {
+            return -1;
+        }
+        ((uint8_t *)s->columns[i])[n] = value == Py_True;
+        return 0;
+    case 'e': {
+        PyObject *members = PyTuple_GET_ITEM(s->members, i);
+        Py_ssize_t j, m = PyTuple_GET_SIZE(members);
+        for (j = 0; j < m && PyTuple_GET_ITEM(members, j) != value; j++) {
+        }
+        if (j == m) {
+            return -1;
+        }
+        ((uint8_t *)s->columns[i])[n] = (uint8_t)j;
+        return 0;
+    }
+    default:
+        return -1;
+    }
+}
+
 /* Write row n from a step's action and result; -1 (no exception) when a value does not fit.
- * Row n is only counted by the caller, so a partial write is simply overwritten later. */
+ * Row n is only counted by the caller, so a partial write is simply overwritten later; the
+ * pending observation changes only when the whole row was written. */
 static int
 record(Store *s, PyObject *action, PyObject *result)
 {
-    Py_ssize_t n = s->n;
+    Py_ssize_t i, pos = 0, n = s->n;
     if (n >= s->cap || !PyTuple_CheckExact(result) || PyTuple_GET_SIZE(result) != 5) {
         return -1;
     }
     if (as_int64(action, &s->actions[n]) < 0) {
         return -1;
     }
-    return as_double(s->float32, PyTuple_GET_ITEM(result, 1), &s->rewards[n]);
+    if (as_double(s->float32, PyTuple_GET_ITEM(result, 1), &s->rewards[n]) < 0) {
+        return -1;
+    }
+    if (s->nkeys) {
+        PyObject *info = PyTuple_GET_ITEM(result, 4);
+        if (!PyDict_CheckExact(info)) {
+            return -1;
+        }
+        /* An environment builds each step's info the same way: its keys come in the same
+         * order, as the same objects. Walk the dict comparing keys by identity; look a key up
+         * only when that fails. */
+        for (i = 0; i < s->nkeys; i++) {
+            PyObject *key = PyTuple_GET_ITEM(s->keys, i), *found, *value;
+            if (!PyDict_Next(info, &pos, &found, &value) || found != key) {
+                value = PyDict_GetItemWithError(info, key);
+                if (value == NULL) {
+                    PyErr_Clear();
+                    return -1;
+                }
+                pos = PY_SSIZE_T_MAX; /* stay on lookups for the rest of this step */
+            }
+            if (store_value(s, i, value, n) < 0) {
+                return -1;
+            }
+        }
+    }
+    if (s->obs_width) {
+        Py_buffer view;
+        int fits;
+        if (PyObject_GetBuffer(PyTuple_GET_ITEM(result, 0), &view,
+                               PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+            PyErr_Clear();
+            return -1;
+        }
+        fits = view.len == s->obs_total && view.format != NULL &&
+               strcmp(view.format, s->obs_format) == 0;
+        if (fits) {
+            memcpy(s->obs + n * s->obs_width, s->pending, s->obs_width);
+            memcpy(s->pending, (const char *)view.buf + s->obs_offset, s->obs_width);
+        }
+        PyBuffer_Release(&view);
+        if (!fits) {
+            return -1;
+        }
+    }
+    return 0;
 }
 
 static int
@@ -177,19 +268,67 @@ column_bytes(const void *buf, Py_ssize_t size)
 static PyObject *
 store_take(Store *s, PyObject *Py_UNUSED(ignored))
 {
-    Py_ssize_t n = s->n;
-    PyObject *actions, *rewards, *out;
-    actions = column_bytes(s->actions, n * (Py_ssize_t)sizeof(int64_t));
+    Py_ssize_t i, n = s->n;
+    PyObject *actions, *rewards, *obs, *columns, *out;
+    columns = PyTuple_New(s->nkeys);
+    if (columns == NULL) {
+        return NULL;
+    }
+    for (i = 0; i < s->nkeys; i++) {
+        Py_ssize_t width = (s->kinds[i] == 'd' || s->kinds[i] == 'q') ? 8 : 1;
+        PyObject *column = column_bytes(s->columns[i], n * width);
+        if (column == NULL) {
+            Py_DECREF(columns);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(columns, i, column);
+    }
+    if (s->obs_width) {
+        obs = column_bytes(s->obs, n * s->obs_width);
+    }
+    else {
+        obs = Py_None;
+        Py_INCREF(obs);
+    }
+    actions = obs == NULL ? NULL : column_bytes(s->actions, n * (Py_ssize_t)sizeof(int64_t));
     rewards = actions == NULL ? NULL : column_bytes(s->rewards, n * (Py_ssize_t)sizeof(double));
     if (rewards == NULL) {
         Py_XDECREF(actions);
+        Py_XDECREF(obs);
+        Py_DECREF(columns);
         return NULL;
     }
-    out = Py_BuildValue("nNN", n, actions, rewards);
+    out = Py_BuildValue("nNNNN", n, actions, rewards, obs, columns);
     if (out != NULL) {
         s->n = 0;
     }
     return out;
+}
+
+static PyObject *
+store_set_pending(Store *s, PyObject *arg)
+{
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0) {
+        return NULL;
+    }
+    if (view.len != s->obs_width) {
+        PyBuffer_Release(&view);
+        PyErr_Format(PyExc_ValueError, "set_pending: %zd bytes, the store records %zd",
+                     view.len, s->obs_width);
+        return NULL;
+    }
+    if (s->obs_width) {
+        memcpy(s->pending, view.buf, s->obs_width);
+    }
+    PyBuffer_Release(&view);
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+store_pending(Store *s, PyObject *Py_UNUSED(ignored))
+{
+    return PyBytes_FromStringAndSize(s->pending, s->obs_width);
 }
 
 static Py_ssize_t
@@ -201,10 +340,28 @@ store_len(Store *s)
 static void
 free_buffers(Store *s)
 {
+    Py_ssize_t i;
+    if (s->columns != NULL) {
+        for (i = 0; i < s->nkeys; i++) {
+            PyMem_Free(s->columns[i]);
+        }
+        PyMem_Free(s->columns);
+    }
     PyMem_Free(s->actions);
     PyMem_Free(s->rewards);
+    PyMem_Free(s->kinds);
+    PyMem_Free(s->obs_format);
+    PyMem_Free(s->obs);
+    PyMem_Free(s->pending);
+    s->columns = NULL;
     s->actions = NULL;
     s->rewards = NULL;
+    s->kinds = NULL;
+    s->obs_format = NULL;
+    s->obs = NULL;
+    s->pending = NULL;
+    s->nkeys = 0;
+    s->obs_width = 0;
 }
 
 static int
@@ -214,6 +371,8 @@ store_traverse(Store *s, visitproc visit, void *arg)
     Py_VISIT(s->on_end);
     Py_VISIT(s->on_misfit);
     Py_VISIT(s->float32);
+    Py_VISIT(s->keys);
+    Py_VISIT(s->members);
     return 0;
 }
 
@@ -224,6 +383,8 @@ store_clear(Store *s)
     Py_CLEAR(s->on_end);
     Py_CLEAR(s->on_misfit);
     Py_CLEAR(s->float32);
+    Py_CLEAR(s->keys);
+    Py_CLEAR(s->members);
     return 0;
 }
 
@@ -239,16 +400,39 @@ store_dealloc(Store *s)
 static int
 store_init(Store *s, PyObject *args, PyObject *kwds)
 {
-    static char *names[] = {"env_step", "on_end", "on_misfit", "float32", "capacity", NULL};
-    PyObject *env_step, *on_end, *on_misfit, *float32;
-    Py_ssize_t capacity;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOO!n:Store", names, &env_step, &on_end,
-                                     &on_misfit, &PyType_Type, &float32, &capacity)) {
+    static char *names[] = {"env_step", "on_end",     "on_misfit",  "float32",
+                            "capacity", "keys",       "kinds",      "members",
+                            "obs_format", "obs_total", "obs_offset", "obs_width",
+                            NULL};
+    PyObject *env_step, *on_end, *on_misfit, *float32, *keys = NULL, *members = NULL;
+    const char *kinds = "", *obs_format = "";
+    Py_ssize_t capacity, nkinds = 0, obs_total = 0, obs_offset = 0, obs_width = 0, i;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOO!n|O!s#O!snnn:Store", names, &env_step,
+                                     &on_end, &on_misfit, &PyType_Type, &float32, &capacity,
+                                     &PyTuple_Type, &keys, &kinds, &nkinds, &PyTuple_Type,
+                                     &members, &obs_format, &obs_total, &obs_offset,
+                                     &obs_width)) {
         return -1;
     }
-    if (capacity < 1) {
-        PyErr_SetString(PyExc_ValueError, "capacity must be at least 1");
+    if (capacity < 1 || obs_width < 0 || obs_offset < 0 || obs_offset + obs_width > obs_total) {
+        PyErr_SetString(PyExc_ValueError, "capacity or observation layout out of range");
         return -1;
+    }
+    if (nkinds != (keys ? PyTuple_GET_SIZE(keys) : 0) ||
+        nkinds != (members ? PyTuple_GET_SIZE(members) : 0)) {
+        PyErr_SetString(PyExc_ValueError, "keys, kinds and members must have one entry per key");
+        return -1;
+    }
+    for (i = 0; i < nkinds; i++) {
+        PyObject *m = PyTuple_GET_ITEM(members, i);
+        if (kinds[i] == '\0' || strchr("dq?e", kinds[i]) == NULL) {
+            PyErr_Format(PyExc_ValueError, "unknown column kind %c", kinds[i]);
+            return -1;
+        }
+        if (kinds[i] == 'e' && (!PyTuple_Check(m) || PyTuple_GET_SIZE(m) > 256)) {
+            PyErr_SetString(PyExc_ValueError, "an enum column needs a tuple of <= 256 members");
+            return -1;
+        }
     }
     store_clear(s);
     free_buffers(s);
@@ -256,11 +440,44 @@ store_init(Store *s, PyObject *args, PyObject *kwds)
     s->cap = capacity;
     s->actions = PyMem_Malloc(capacity * sizeof(int64_t));
     s->rewards = PyMem_Malloc(capacity * sizeof(double));
-    if (!s->actions || !s->rewards) {
+    s->kinds = PyMem_Malloc(nkinds + 1);
+    s->columns = PyMem_Calloc(nkinds ? nkinds : 1, sizeof(void *));
+    s->obs_format = PyMem_Malloc(strlen(obs_format) + 1);
+    s->obs = PyMem_Malloc(obs_width ? capacity * obs_width : 1);
+    s->pending = PyMem_Calloc(obs_width ? obs_width : 1, 1);
+    if (!s->actions || !s->rewards || !s->kinds || !s->columns || !s->obs_format || !s->obs ||
+        !s->pending) {
         free_buffers(s);
         PyErr_NoMemory();
         return -1;
     }
+    memcpy(s->kinds, kinds, nkinds);
+    s->kinds[nkinds] = '\0';
+    strcpy(s->obs_format, obs_format);
+    s->nkeys = nkinds;
+    for (i = 0; i < nkinds; i++) {
+        size_t width = (kinds[i] == 'd' || kinds[i] == 'q') ? 8 : 1;
+        s->columns[i] = PyMem_Malloc(capacity * width);
+        if (s->columns[i] == NULL) {
+            free_buffers(s);
+            PyErr_NoMemory();
+            return -1;
+        }
+    }
+    s->obs_total = obs_total;
+    s->obs_offset = obs_offset;
+    s->obs_width = obs_width;
+    /* new references either way */
+    keys = keys ? (Py_INCREF(keys), keys) : PyTuple_New(0);
+    members = members ? (Py_INCREF(members), members) : PyTuple_New(0);
+    if (keys == NULL || members == NULL) {
+        Py_XDECREF(keys);
+        Py_XDECREF(members);
+        free_buffers(s);
+        return -1;
+    }
+    s->keys = keys;
+    s->members = members;
     Py_INCREF(env_step);
     s->env_step = env_step;
     Py_INCREF(on_end);
@@ -296,7 +513,12 @@ static PyMethodDef store_methods[] = {
     {"append", (PyCFunction)store_append, METH_VARARGS,
      "append(action, result) -> bool: store a step taken elsewhere (False: it does not fit)."},
     {"take", (PyCFunction)store_take, METH_NOARGS,
-     "take() -> (n, actions, rewards): the stored rows as bytearrays; empties the store."},
+     "take() -> (n, actions, rewards, observations or None, info columns): the stored rows "
+     "as bytearrays; empties the store."},
+    {"set_pending", (PyCFunction)store_set_pending, METH_O,
+     "set_pending(bytes): the recorded part of the observation the next action is chosen from."},
+    {"pending", (PyCFunction)store_pending, METH_NOARGS,
+     "pending() -> bytes: that part, as the store holds it now."},
     {"read_double", (PyCFunction)store_read_double, METH_O,
      "read_double(value) -> float or None: how the store reads a reward (for tests)."},
     {NULL, NULL, 0, NULL},

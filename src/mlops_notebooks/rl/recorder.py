@@ -3,13 +3,13 @@
 :class:`TrajectoryRecorder` is a ``gymnasium.Wrapper``. Per step it appends the action and the
 reward to lists, and the observation's bytes (or its latest row's) and ``info``'s scalar values
 unless the environment keeps them itself (gym-anytrading); it keeps no Python container per step.
-For environments it rebuilds (gym-anytrading), a compiled store (``rl/_steprec.c``) takes the
-step instead: it steps the environment and writes the action and the reward into C arrays, with
-no Python frame per step, and ``info``'s values are read from the environment's history at each
-flush in one C loop per column. The table is built once, by ``trajectory()``, so recording
-stays cheap next to the environment's own step. :func:`record_episodes` runs a policy —
-anything with ``predict(observation)`` (a stable-baselines3 model works as-is) or a callable —
-for seeded episodes through the recorder.
+Where it can, a compiled store (``rl/_steprec.c``) takes the step instead: it steps the
+environment and writes the action, the reward, ``info``'s numbers and the observation's bytes
+into C arrays, with no Python frame per step (for gym-anytrading, ``info`` is read from the
+environment's history at each flush and observations are rebuilt). The table is built once, by
+``trajectory()``, so recording stays cheap next to the environment's own step.
+:func:`record_episodes` runs a policy — anything with ``predict(observation)`` (a
+stable-baselines3 model works as-is) or a callable — for seeded episodes through the recorder.
 """
 
 from __future__ import annotations
@@ -185,13 +185,15 @@ class TrajectoryRecorder(gym.Wrapper):
     as a window of its ``signal_features``, so the recorder rebuilds observations once per
     flush — after checking, at the start of every episode, that the observation and ``info``
     it was given are the ones it rebuilds (otherwise it records them per step from then on).
-    For such environments, after each episode's checked first step, the instance's ``step`` is
-    a compiled store that steps the environment and writes the action and the reward into C
-    arrays, and each flush reads ``info``'s values from ``history`` in one C loop per column. A
-    value it cannot hold (a non-int action, another reward type) hands that step and the rest
-    of the recording back to the Python path, and an ``info`` value of another type is
-    converted as the Python path converts it, so the table is the same either way. Without a C
-    compiler at install time the Python path records everything.
+    After each episode's checked first step, the instance's ``step`` is a compiled store when
+    the step's values fit one (an int action, a numeric reward, ``info`` values that are
+    numbers, booleans or enum members, an observation that is an array of the recorded dtype):
+    it steps the environment and writes them into C arrays (for gym-anytrading, only the action
+    and the reward; each flush reads ``info`` from ``history`` in one C loop per column). A step
+    it cannot hold hands that step and the rest of the recording back to the Python path, and
+    after each flush the next step's ``info`` keys are compared with the store's; the table is
+    the same either way. Without a C compiler at install time the Python path records
+    everything.
 
     Parameters
     ----------
@@ -318,8 +320,11 @@ class TrajectoryRecorder(gym.Wrapper):
         self._seeds_ordered &= self._segment.seed >= self._last_seed
         self._last_seed = self._segment.seed
         self._segments.append(self._segment)
-        if not self._from_env or self._components or self._summary_kind is None:
-            self._pending = self._encode(observation)  # (rebuilt environments: only the kind)
+        # the observation the first action is chosen from (rebuilt environments need it too:
+        # one that stops being rebuilt at this episode's checks is recorded from it on)
+        self._pending = self._encode(observation)
+        if self._store is not None and not self._from_env:
+            self._give_pending(observation)
         if self._from_env and not self._adapter.rebuilds(self.env, observation, 0):
             self._switch_to_per_step()
         # The first step is checked on the slow path; later steps take the fast one.
@@ -359,6 +364,8 @@ class TrajectoryRecorder(gym.Wrapper):
                     self._segment.history = self._adapter.history(self.env)
             else:
                 self._switch_to_per_step()
+        if self._store_ok and not self._components and self._by_store(action, result):
+            return result
         if not self._from_env:
             self._obs.append(self._pending)
             self._record_info(info)
@@ -370,17 +377,8 @@ class TrajectoryRecorder(gym.Wrapper):
             self._special = None
         elif not self._from_env and not self._components and self._info_plan is not None:
             self._special = self._step_copy
-        store = self._store
-        if store is None and self._special is None and self._store_ok and _steprec is not None:
-            store = self._start_store(action, result)
-        if store is not None and store.append(action, result):
-            # the episode's later steps: the store itself, in C (no Python frame per step)
-            self.__dict__["step"] = store
-        else:
-            if store is not None:
-                self._stop_store()
-            self._actions.append(action)
-            self._rewards.append(reward)
+        self._actions.append(action)
+        self._rewards.append(reward)
         if terminated or truncated or self._rows() >= BUFFER_ROWS:
             self._end_step(terminated, truncated)
         return result
@@ -417,15 +415,48 @@ class TrajectoryRecorder(gym.Wrapper):
         store = self._store
         return len(self._actions) if store is None else len(self._actions) + len(store)
 
-    def _start_store(self, action: Any, result: Any) -> Any:
-        """A store for this environment's steps, or None when a value would not fit one.
+    def _by_store(self, action: Any, result: Any) -> bool:
+        """Record this step, and the episode's later ones, by the compiled store if it can.
 
-        Only environments whose observations and ``info`` the adapter rebuilds get one; their
-        actions must be ints and every ``info`` value a number, a bool or an enum member.
+        False: the store is not there, or stopped on this step (the Python path records it).
+        """
+        store = self._store
+        if store is not None and not self._from_env:
+            layout = self._layout(action, result)
+            if layout is None or layout[:3] != self._store_layout[:3]:
+                # info keys or types changed after a flush: a store of the new layout takes
+                # over, or the Python path if no store can hold them
+                self._stop_store()
+                self._store_ok, store = layout is not None, None
+        if store is None:
+            if _steprec is None:
+                return False
+            store = self._start_store(action, result)
+            if store is None:
+                return False
+        if not store.append(action, result):
+            self._stop_store()
+            return False
+        # the episode's later steps: the store itself, in C (no Python frame per step)
+        self._special = None
+        self.__dict__["step"] = store
+        if result[2] or result[3] or self._rows() >= BUFFER_ROWS:
+            self._end_step(result[2], result[3])
+        return True
+
+    def _layout(self, action: Any, result: Any) -> Any:
+        """The store's layout for a step's action and ``info`` (None: no store can hold them).
+
+        Actions must be ints and the recorded ``info`` values numbers, booleans or enum
+        members. Environments recorded step by step record ``info``'s scalars (its
+        ``reward_components`` dict keeps them on the Python path); the others record every key.
         """
         info = result[4]
         if type(action) is not int or type(info) is not dict:
-            self._store_ok = False
+            return None
+        if not self._from_env and (
+            "reward_components" in info or self._summary_kind not in ("full", "last")
+        ):
             return None
         keys: list[Any] = []
         kinds: list[str] = []
@@ -434,23 +465,69 @@ class TrajectoryRecorder(gym.Wrapper):
         for key, value in info.items():
             kind = _store_kind(value)
             if kind is None:
-                self._store_ok = False
-                return None
+                if self._from_env or _is_scalar(value):
+                    return None
+                continue  # not a scalar: the Python path does not record it either
             keys.append(key)
             kinds.append(kind)
             enum, table = _enum_table(value.__class__) if kind == "e" else (None, None)
             members.append(None if enum is None else tuple(enum))
             tables.append(table)
+        return keys, "".join(kinds), members, tables
+
+    def _start_store(self, action: Any, result: Any) -> Any:
+        """A store for this environment's steps, or None when a value would not fit one.
+
+        Environments whose observations and ``info`` the adapter rebuilds get a store of
+        actions and rewards (``info`` is read from their history at each flush). The others also
+        store ``info``'s values and the recorded part of each observation, when it is a
+        C-contiguous array of the recorded dtype.
+        """
+        layout = self._layout(action, result)
+        if layout is None:
+            self._store_ok = False
+            return None
         if self._actions:
             self.flush()
         assert _steprec is not None
-        # info values are read from the environment's history at each flush, in one C loop per
-        # column: reading them per step cost more than the loop
-        self._store_layout = (keys, "".join(kinds), members, tables)
+        self._store_layout = layout
+        if self._from_env:
+            # info values are read from the environment's history at each flush, in one C loop
+            # per column
+            self._store = _steprec.Store(
+                self.env.step, self._end_step, self._misfit, np.float32, BUFFER_ROWS
+            )
+            return self._store
+        keys, kinds, members, _ = layout
+        width = len(self._pending)
+        observation = result[0]
+        if type(observation) is not np.ndarray or observation.dtype != self._dtype:
+            self._store_ok = False
+            return None
+        total = observation.nbytes
         self._store = _steprec.Store(
-            self.env.step, self._end_step, self._misfit, np.float32, BUFFER_ROWS
+            self.env.step,
+            self._end_step,
+            self._misfit,
+            np.float32,
+            BUFFER_ROWS,
+            tuple(keys),
+            kinds,
+            tuple(members),
+            np.empty(0, dtype=self._dtype).data.format,  # as the buffer protocol gives it
+            total,
+            total - width,
+            width,
         )
+        self._store.set_pending(self._pending)
         return self._store
+
+    def _give_pending(self, observation: Any) -> None:
+        """Hand the store the observation the next action is chosen from (or stop it)."""
+        try:
+            self._store.set_pending(self._pending)
+        except ValueError:  # another observation layout after reset
+            self._stop_store()
 
     def _misfit(self, action: Any, result: Any) -> Any:
         """A step whose values the store cannot hold: record it, and the rest, in Python."""
@@ -465,8 +542,11 @@ class TrajectoryRecorder(gym.Wrapper):
         """
         self._unhook()
         self._store_ok = False
-        if self._store is not None and len(self._store):
+        store = self._store
+        if store is not None and len(store):
             self.flush(_stepped=stepped)
+        if store is not None and not self._from_env:
+            self._pending = store.pending()  # the observation the next action is chosen from
         self._store = None
 
     def _unhook(self) -> None:
@@ -478,13 +558,20 @@ class TrajectoryRecorder(gym.Wrapper):
         of ``segments`` read from the environment's history in one C loop per column."""
         store = self._store
         assert store is not None and _steprec is not None
-        _, actions, rewards = store.take()
+        n, actions, rewards, observations, stored = store.take()
         values = {
             "action": np.frombuffer(actions, dtype=np.int64),
             "reward": np.frombuffer(rewards, dtype=np.float64),
         }
         columns: dict[str, Any] = {}
         keys, kinds, members, tables = self._store_layout
+        if not self._from_env:  # info and observations were stored per step
+            for key, kind, table, raw in zip(keys, kinds, tables, stored, strict=True):
+                dtype = np.uint8 if table is not None else _STORE_DTYPES[kind]
+                column: np.ndarray = np.frombuffer(raw, dtype=dtype)
+                columns[str(key)] = column if table is None else table[column]
+            values["observations"] = np.frombuffer(observations, dtype=self._dtype).reshape(n, -1)
+            return values, columns
         for key, kind, kept, table in zip(keys, kinds, members, tables, strict=True):
             dtype = np.uint8 if table is not None else _STORE_DTYPES[kind]
             parts: list[np.ndarray] = []
@@ -606,9 +693,16 @@ class TrajectoryRecorder(gym.Wrapper):
         if self._store is not None and len(self._store):
             if self._actions:  # the store only starts on empty lists, and stops with a flush
                 raise RuntimeError("recorder rows split between the store and the lists")
-            self._adapter.check_history(segments, stepped=_stepped)
+            if self._from_env:
+                self._adapter.check_history(segments, stepped=_stepped)
             values, info_columns = self._store_columns(segments)
+            observations = values.pop("observations", None)
             infos: Mapping[str, Sequence[Any]] = {}
+            if not self._from_env:
+                # info columns come from the keys of the first step after a flush: that step
+                # goes through the slow path, which keeps the store only if they did not change
+                self._unhook()
+                self._special = self._step_slow
         else:
             if self._from_env:
                 infos = self._adapter.history_columns(segments)
