@@ -307,14 +307,7 @@ needs_store = pytest.mark.skipif(not _has_store(), reason="the compiled store is
 
 
 def _record_googl(actions, dataset="googl"):
-    env = TrajectoryRecorder(make_trading_env(dataset, end=600), agent="r")
-    for episode in range(3):
-        env.reset(seed=episode)
-        for action in actions:
-            _, _, terminated, truncated, _ = env.step(action)
-            if terminated or truncated:
-                break
-    return env
+    return _record_generic(lambda: make_trading_env(dataset, end=600), actions)
 
 
 def test_the_compiled_store_is_built():
@@ -446,7 +439,8 @@ class _CountingEnv(gym.Env):
 
 
 def _record_generic(make, actions, episodes=3):
-    env = TrajectoryRecorder(make(), agent="g")
+    """Three seeded episodes of ``actions`` through a recorder of ``make()``."""
+    env = TrajectoryRecorder(make(), agent="r")
     for episode in range(episodes):
         env.reset(seed=episode)
         for action in actions:
