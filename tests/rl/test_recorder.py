@@ -363,12 +363,15 @@ def test_a_value_the_store_cannot_hold_hands_recording_back_to_python(monkeypatc
 def test_the_store_reads_numbers_as_python_does():
     from mlops_notebooks.rl import _steprec
 
-    store = _steprec.Store(print, print, print, np.float32, 8)
+    def read(value):  # as the store reads a reward and a 'd' info value (one C function)
+        raw = _steprec.read_column([value], 0, 1, "d", None, np.float32)
+        return None if raw is None else np.frombuffer(raw, np.float64)[0]
+
     for value in (np.float32(0.1), np.float32(-3.0e38), np.float64(0.1), 0.1, 7, -(2**53) - 1):
-        assert store.read_double(value) == float(value)
-    assert np.isnan(store.read_double(np.float32("nan")))
+        assert read(value) == float(value)
+    assert np.isnan(read(np.float32("nan")))
     for value in ("1.0", None, True, np.int64(3), np.float16(1.0)):
-        assert store.read_double(value) is None  # not stored: the Python path takes the step
+        assert read(value) is None  # not stored: the Python path takes the step
 
 
 @needs_store
@@ -517,3 +520,34 @@ def test_an_environment_that_stops_being_rebuilt_records_each_episode_from_its_r
     env = _RebuiltUntilEpisode(make_trading_env("googl", start=100, end=140), episode=1)
     frame = record_episodes(env, policy, episodes=3).frame
     np.testing.assert_allclose(frame["obs_last_0"].to_numpy(), np.stack(seen)[:, 0])
+
+
+@needs_store
+def test_history_values_the_store_cannot_read_are_converted_as_python_does(monkeypatch):
+    from gym_anytrading.envs import StocksEnv
+
+    import mlops_notebooks.rl.recorder as recorder
+
+    class Labelled(StocksEnv):
+        """total_profit becomes a label from tick 150 on (gym-anytrading keeps it in history)."""
+
+        def _get_info(self):
+            info = super()._get_info()
+            if self._current_tick >= 150:
+                info["total_profit"] = f"{info['total_profit']:.3f}"
+            return info
+
+    def make():
+        prices = make_trading_env("googl").unwrapped.df
+        return Labelled(df=prices, window_size=30, frame_bound=(100, 260))
+
+    monkeypatch.setattr(recorder, "STORE_FLUSH_ROWS", 100)
+    monkeypatch.setattr(recorder, "EPISODE_FLUSH_ROWS", 100)  # the same chunks both ways
+    actions = np.random.default_rng(7).integers(0, 2, 200).tolist()
+    compiled = _record_generic(make, actions)
+    assert compiled._store is not None and compiled._from_env
+    frame = compiled.trajectory().frame
+    monkeypatch.setattr(recorder, "_steprec", None)
+    expected = _record_generic(make, actions).trajectory().frame
+    assert expected["info_total_profit"].dtype == pl.String  # floats and labels, as Python keeps
+    assert frame.equals(expected)

@@ -499,16 +499,6 @@ store_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     return (PyObject *)s;
 }
 
-static PyObject *
-store_read_double(Store *s, PyObject *value)
-{
-    double out;
-    if (s->float32 == NULL || as_double(s->float32, value, &out) < 0) {
-        Py_RETURN_NONE;
-    }
-    return PyFloat_FromDouble(out);
-}
-
 static PyMethodDef store_methods[] = {
     {"append", (PyCFunction)store_append, METH_VARARGS,
      "append(action, result) -> bool: store a step taken elsewhere (False: it does not fit)."},
@@ -519,8 +509,6 @@ static PyMethodDef store_methods[] = {
      "set_pending(bytes): the recorded part of the observation the next action is chosen from."},
     {"pending", (PyCFunction)store_pending, METH_NOARGS,
      "pending() -> bytes: that part, as the store holds it now."},
-    {"read_double", (PyCFunction)store_read_double, METH_O,
-     "read_double(value) -> float or None: how the store reads a reward (for tests)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -51,8 +51,11 @@ class EnvAdapter:
         """Refuse when the environment's history does not match the recorded steps."""
         raise NotImplementedError
 
-    def history_columns(self, segments: Sequence[Any]) -> dict[str, list[Any]]:
-        """``info`` values per key for the buffered rows of ``segments``."""
+    def history_columns(
+        self, segments: Sequence[Any], *, stepped: bool = False
+    ) -> dict[str, list[Any]]:
+        """``info`` values per key for the buffered rows of ``segments`` (``stepped``: as for
+        :meth:`check_history`)."""
         raise NotImplementedError
 
     def columns(self, env: Any, steps: np.ndarray, info: dict[str, Any]) -> dict[str, Any]:
@@ -137,9 +140,11 @@ class AnyTradingAdapter(EnvAdapter):
                         "step it only through the recorder"
                     )
 
-    def history_columns(self, segments: Sequence[Any]) -> dict[str, list[Any]]:
+    def history_columns(
+        self, segments: Sequence[Any], *, stepped: bool = False
+    ) -> dict[str, list[Any]]:
         """``history`` values of the buffered rows, checked to be one per recorded step."""
-        self.check_history(segments)
+        self.check_history(segments, stepped=stepped)
         keys = list(segments[0].history or ()) if segments else []
         out: dict[str, list[Any]] = {key: [] for key in keys}
         for segment in segments:
@@ -153,7 +158,7 @@ class AnyTradingAdapter(EnvAdapter):
                         f"the environment's history has no {key!r} values for episode "
                         f"{segment.episode}; step it only through the recorder"
                     )
-                if len(segments) == 1 and start == 0:
+                if len(segments) == 1 and start == 0 and len(kept) == rows:
                     out[key] = kept  # the whole episode so far: read in place, not copied
                 else:
                     out[key].extend(kept[start : start + rows])

@@ -324,7 +324,7 @@ class TrajectoryRecorder(gym.Wrapper):
         # one that stops being rebuilt at this episode's checks is recorded from it on)
         self._pending = self._encode(observation)
         if self._store is not None and not self._from_env:
-            self._give_pending(observation)
+            self._give_pending()
         if self._from_env and not self._adapter.rebuilds(self.env, observation, 0):
             self._switch_to_per_step()
         # The first step is checked on the slow path; later steps take the fast one.
@@ -522,7 +522,7 @@ class TrajectoryRecorder(gym.Wrapper):
         self._store.set_pending(self._pending)
         return self._store
 
-    def _give_pending(self, observation: Any) -> None:
+    def _give_pending(self) -> None:
         """Hand the store the observation the next action is chosen from (or stop it)."""
         try:
             self._store.set_pending(self._pending)
@@ -553,9 +553,12 @@ class TrajectoryRecorder(gym.Wrapper):
         """Remove the store's ``step`` from the instance (steps go through the class's)."""
         self.__dict__.pop("step", None)
 
-    def _store_columns(self, segments: Sequence[_Segment]) -> tuple[dict[str, Any], dict[str, Any]]:
+    def _store_columns(
+        self, segments: Sequence[_Segment], *, stepped: bool = False
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
         """The store's rows as arrays (action and reward; empties it), and the ``info`` columns
-        of ``segments`` read from the environment's history in one C loop per column."""
+        of ``segments`` read from the environment's history in one C loop per column
+        (``stepped``: see :meth:`_stop_store`)."""
         store = self._store
         assert store is not None and _steprec is not None
         n, actions, rewards, observations, stored = store.take()
@@ -584,16 +587,7 @@ class TrajectoryRecorder(gym.Wrapper):
                     raw = _steprec.read_column(history, start, stop, kind, kept, np.float32)
                 if raw is None:
                     # a value of another type: the whole flush's info as the Python path has it
-                    lists = {
-                        str(k): [
-                            value
-                            for s in segments
-                            for value in (s.history or {})[k][
-                                s.history_start : s.history_start + s.row_stop - s.row_start
-                            ]
-                        ]
-                        for k in keys
-                    }
+                    lists = self._adapter.history_columns(segments, stepped=stepped)
                     return values, _info_columns(lists)
                 parts.append(np.frombuffer(raw, dtype=dtype))
             column = parts[0] if len(parts) == 1 else np.concatenate(parts)
@@ -695,7 +689,7 @@ class TrajectoryRecorder(gym.Wrapper):
                 raise RuntimeError("recorder rows split between the store and the lists")
             if self._from_env:
                 self._adapter.check_history(segments, stepped=_stepped)
-            values, info_columns = self._store_columns(segments)
+            values, info_columns = self._store_columns(segments, stepped=_stepped)
             observations = values.pop("observations", None)
             infos: Mapping[str, Sequence[Any]] = {}
             if not self._from_env:
