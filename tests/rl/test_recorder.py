@@ -551,3 +551,49 @@ def test_history_values_the_store_cannot_read_are_converted_as_python_does(monke
     expected = _record_generic(make, actions).trajectory().frame
     assert expected["info_total_profit"].dtype == pl.String  # floats and labels, as Python keeps
     assert frame.equals(expected)
+
+
+def test_episode_seed_and_step_columns_are_expanded_from_segments():
+    from mlops_notebooks.rl.recorder import _expand
+
+    # episode, seed, first step, rows: a mid-episode continuation, an empty segment, a seed of
+    # None (-1), and values far apart (the running sum wraps around and comes back exactly)
+    segments = [(0, 7, 0, 3), (0, 7, 3, 2), (1, -1, 0, 0), (2, -1, 0, 4), (3, 2**62, 5, 1)]
+    n = sum(s[3] for s in segments)
+    out = [np.full(n, -99, dtype=np.int64) for _ in range(3)]
+    _expand(segments, *out)
+    lengths = [s[3] for s in segments]
+    for column, values in zip(
+        out, ([s[0] for s in segments], [s[1] for s in segments]), strict=False
+    ):
+        assert column.tolist() == np.repeat(values, lengths).tolist()
+    assert out[2].tolist() == [0, 1, 2, 3, 4, 0, 1, 2, 3, 5]
+
+
+def test_computed_columns_share_one_block_aligned_for_huge_pages():
+    from mlops_notebooks.rl.recorder import _HUGE_PAGE, _Block
+
+    small = _Block(10, 3)
+    a, b = small.new(np.int64), small.new(np.float64)
+    assert np.shares_memory(small._memory, a) and np.shares_memory(small._memory, b)
+    assert a.dtype == np.int64 and b.dtype == np.float64 and len(a) == len(b) == 10
+    small.new(np.int64)
+    extra = small.new(np.int64)  # the block is full: a column of its own
+    assert not np.shares_memory(small._memory, extra) and len(extra) == 10
+    rows = _HUGE_PAGE // 8  # 2 MB per column: whole huge pages from a 2 MB boundary
+    large = _Block(rows, 2)
+    first = large.new(np.datetime64(0, "us").dtype)
+    assert first.ctypes.data % _HUGE_PAGE == 0 and first.dtype == np.dtype("datetime64[us]")
+    assert large.join([np.arange(3.0)]).tolist() == [0.0, 1.0, 2.0]  # one part: as it is
+    joined = large.join([np.arange(rows // 2, dtype=np.int64)] * 2)
+    assert np.shares_memory(joined, large._memory) and joined[rows // 2] == 0
+    assert large.join([np.ones(2, np.float32), np.ones(1, np.float32)]).tolist() == [1.0] * 3
+
+
+def test_market_arrays_are_read_again_when_the_environment_replaces_them():
+    env = make_trading_env("googl", start=100, end=160)
+    first = record_episodes(env, BuyAndHoldAgent()).frame
+    inner = env.unwrapped
+    inner.prices = inner.prices * 2  # a new array: the cached one must not be used
+    second = record_episodes(env, BuyAndHoldAgent()).frame
+    np.testing.assert_allclose(second["price"].to_numpy(), 2 * first["price"].to_numpy())

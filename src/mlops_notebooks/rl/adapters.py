@@ -10,7 +10,8 @@ the time from its data frame's index.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import weakref
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -47,6 +48,13 @@ class EnvAdapter:
         """Observations before each step (rows × values, in ``dtype``), or their latest rows."""
         raise NotImplementedError
 
+    def observation_columns(
+        self, env: Any, steps: np.ndarray, last: bool, new: Callable[[Any], np.ndarray]
+    ) -> list[np.ndarray] | None:
+        """The recorded observation values before each step, one float64 column per value
+        written into ``new(np.float64)`` (None: use :meth:`observations`)."""
+        return None
+
     def check_history(self, segments: Sequence[Any], *, stepped: bool = False) -> None:
         """Refuse when the environment's history does not match the recorded steps."""
         raise NotImplementedError
@@ -58,8 +66,15 @@ class EnvAdapter:
         :meth:`check_history`)."""
         raise NotImplementedError
 
-    def columns(self, env: Any, steps: np.ndarray, info: dict[str, Any]) -> dict[str, Any]:
-        """Schema columns built from the rows' step numbers and ``info`` columns."""
+    def columns(
+        self,
+        env: Any,
+        steps: np.ndarray,
+        info: dict[str, Any],
+        new: Callable[[Any], np.ndarray] | None = None,
+    ) -> dict[str, Any]:
+        """Schema columns built from the rows' step numbers and ``info`` columns (computed
+        columns are written into ``new(dtype)`` when given: a fresh column of 8-byte ``dtype``)."""
         out: dict[str, Any] = {}
         for name in ("price", "position", "time"):
             if name in info:
@@ -75,9 +90,6 @@ class AnyTradingAdapter(EnvAdapter):
     """
 
     keeps_history = True
-
-    def __init__(self) -> None:
-        self._series: tuple[Any, np.ndarray, np.ndarray | None] | None = None
 
     def rebuilds(self, env: Any, observation: Any, step: int) -> bool:
         """Whether ``observation`` is the ``signal_features`` window ``step`` ticks in."""
@@ -164,34 +176,90 @@ class AnyTradingAdapter(EnvAdapter):
                     out[key].extend(kept[start : start + rows])
         return out
 
-    def _constants(self, inner: Any) -> tuple[np.ndarray, np.ndarray | None]:
-        """The price array and the bar times, read once per environment (they do not change)."""
-        if self._series is None or self._series[0] is not inner:
-            prices = np.asarray(inner.prices, dtype=np.float64)
-            offset = getattr(inner, "frame_bound", (inner.window_size,))[0] - inner.window_size
-            index = getattr(inner.df, "index", None)
-            times = None
-            if index is not None and hasattr(index, "to_numpy"):
-                values = index.to_numpy()
-                if np.issubdtype(values.dtype, np.datetime64):
-                    times = values[offset:]
-            self._series = (inner, prices, times)
-        return self._series[1], self._series[2]
-
-    def columns(self, env: Any, steps: np.ndarray, info: dict[str, Any]) -> dict[str, Any]:
+    def observation_columns(
+        self, env: Any, steps: np.ndarray, last: bool, new: Callable[[Any], np.ndarray]
+    ) -> list[np.ndarray] | None:
+        """The latest row of each observation window, gathered column by column into ``new``
+        columns (whole windows: None, :meth:`observations` rebuilds them)."""
+        if not last:
+            return None
         inner = env.unwrapped
+        features = _constants(inner).features
+        start = int(inner._start_tick)
+        # the source sliced at the first tick instead of ticks computed per row
+        return [np.take(column[start:], steps, out=new(np.float64)) for column in features]
+
+    def columns(
+        self,
+        env: Any,
+        steps: np.ndarray,
+        info: dict[str, Any],
+        new: Callable[[Any], np.ndarray] | None = None,
+    ) -> dict[str, Any]:
+        inner = env.unwrapped
+        make = new if new is not None else _fresh(len(steps))
         # Each episode starts at the same tick and every step advances it by one, so the tick
-        # follows from the step number: nothing is read from the environment per step.
-        ticks = inner._start_tick + 1 + np.asarray(steps, dtype=np.int64)
-        prices, times = self._constants(inner)
-        out: dict[str, Any] = {"price": np.take(prices, ticks)}
+        # after each step follows from the step number: nothing is read from the environment
+        # per step.
+        series = _constants(inner)
+        first = int(inner._start_tick) + 1
+        out: dict[str, Any] = {"price": np.take(series.prices[first:], steps, out=make(np.float64))}
         if "position" in info:
-            long = np.asarray(info["position"]) == 1
-            short_value = -1.0 if type(inner).__name__ == "ForexEnv" else 0.0
-            out["position"] = np.where(long, 1.0, short_value)
-        if times is not None:
-            out["time"] = np.take(times, ticks)
+            position = make(np.float64)
+            # long is 1; the other side is 0 (stocks: out of the market) or -1 (forex)
+            np.copyto(position, np.asarray(info["position"]) == 1)
+            if type(inner).__name__ == "ForexEnv":
+                position *= 2.0
+                position -= 1.0
+            out["position"] = position
+        if series.times is not None:
+            times = series.times[first:]
+            out["time"] = np.take(times, steps, out=make(np.int64).view(times.dtype))
         return out
+
+
+class _Series:
+    """What an environment's episodes are read from: prices, bar times, feature columns."""
+
+    __slots__ = ("features", "prices", "sources", "times")
+
+    def __init__(self, inner: Any) -> None:
+        self.sources = (inner.prices, inner.signal_features, inner.df)
+        self.prices = np.asarray(inner.prices, dtype=np.float64)
+        offset = getattr(inner, "frame_bound", (inner.window_size,))[0] - inner.window_size
+        index = getattr(inner.df, "index", None)
+        self.times = None
+        if index is not None and hasattr(index, "to_numpy"):
+            values = index.to_numpy()
+            if np.issubdtype(values.dtype, np.datetime64):
+                self.times = values[offset:]
+        features = np.asarray(inner.signal_features)
+        # one contiguous float64 array per feature (np.take gathers from it without a copy)
+        self.features = [
+            np.ascontiguousarray(features[:, j], dtype=np.float64) for j in range(features.shape[1])
+        ]
+
+
+#: Per environment (weakly held): its series are read once, not per recorder or table.
+_SERIES: weakref.WeakKeyDictionary[Any, _Series] = weakref.WeakKeyDictionary()
+
+
+def _constants(inner: Any) -> _Series:
+    """The price array, bar times and feature columns of ``inner`` (read again when the
+    environment holds other arrays than when they were read)."""
+    series = _SERIES.get(inner)
+    if series is None or any(
+        a is not b
+        for a, b in zip(
+            series.sources, (inner.prices, inner.signal_features, inner.df), strict=True
+        )
+    ):
+        series = _SERIES[inner] = _Series(inner)
+    return series
+
+
+def _fresh(n: int) -> Callable[[Any], np.ndarray]:
+    return lambda dtype: np.empty(n, dtype=dtype)
 
 
 def adapter_for(env: Any) -> EnvAdapter:

@@ -116,25 +116,25 @@ class Trajectory(Result):
         """Validate ``frame``; ``ordered`` says its rows already follow episode keys and step."""
         if rename:
             frame = frame.rename(dict(rename))
+        schema = frame.schema  # built once: each call makes a new mapping
         for column in REQUIRED:
-            if column not in frame.columns:
+            if column not in schema:
                 raise MissingColumnError(
                     column, needed_for="every analysis", available=frame.columns
                 )
         if frame.height == 0:
             raise EmptyTrajectoryError("the trajectory has no steps: record at least one episode")
-        for column, default in OPTIONAL_DEFAULTS.items():
-            if column not in frame.columns:
-                frame = frame.with_columns(pl.lit(default).alias(column))
-        if frame.schema["agent"] != pl.String or frame.schema["task"] != pl.String:
+        missing = [pl.lit(v).alias(c) for c, v in OPTIONAL_DEFAULTS.items() if c not in schema]
+        if missing:
+            frame = frame.with_columns(missing)
+            schema = frame.schema
+        if schema["agent"] != pl.String or schema["task"] != pl.String:
             frame = frame.with_columns(
                 pl.col("agent").cast(pl.String), pl.col("task").cast(pl.String)
             )
         for column in NUMERIC:
-            if column in frame.columns and not frame.schema[column].is_numeric():
-                raise TrajectoryError(
-                    f"column {column!r} must be numeric, not {frame.schema[column]}"
-                )
+            if column in schema and not schema[column].is_numeric():
+                raise TrajectoryError(f"column {column!r} must be numeric, not {schema[column]}")
         if ordered:
             return cls(frame)
         return cls(frame.sort([*EPISODE_KEYS, "step"], maintain_order=True))
