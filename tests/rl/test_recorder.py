@@ -399,6 +399,18 @@ def test_read_column_reads_history_lists_or_refuses():
     assert _steprec.read_column([2**70], 0, 1, "q", None, np.float32) is None
     with pytest.raises(IndexError):
         _steprec.read_column([1.0], 0, 2, "d", None, np.float32)
+    # into the rows of a column from ``at`` on (several lists, one column), and no further
+    column = np.zeros(5)
+    assert _steprec.read_column(floats, 3, 5, "d", None, np.float32, column, 1) is column
+    assert _steprec.read_column([9.5], 0, 1, "d", None, np.float32, column, 4) is column
+    assert column.tolist() == [0.0, 3.0, 7.0, 0.0, 9.5]
+    flags = np.zeros(2, dtype=bool)
+    _steprec.read_column([True], 0, 1, "?", None, np.float32, flags, 1)
+    assert flags.tolist() == [False, True]
+    with pytest.raises(IndexError):
+        _steprec.read_column(floats, 0, 2, "d", None, np.float32, column, 4)
+    with pytest.raises(BufferError):  # read-only memory is refused, not written
+        _steprec.read_column([1.0], 0, 1, "d", None, np.float32, b"12345678", 0)
 
 
 @needs_store

@@ -534,16 +534,19 @@ static PyTypeObject StoreType = {
 
 /* read_column(values, start, stop, kind, members, float32) -> bytearray or None: the items
  * values[start:stop] of a list as one column of the given kind ('d' float64, 'q' int64,
- * '?' bool, 'e' position in members), read in one C loop; None when an item does not fit. */
+ * '?' bool, 'e' position in members), read in one C loop into a new bytearray, or into the
+ * writable buffer out from row at on (then out is returned: several lists fill one column
+ * without a copy to join them); None when an item does not fit. */
 static PyObject *
 read_column(PyObject *module, PyObject *args)
 {
-    PyObject *values, *members, *float32, *out;
-    Py_ssize_t start, stop, i, m = 0, width;
+    PyObject *values, *members, *float32, *out = NULL, *result;
+    Py_ssize_t start, stop, i, m = 0, width, at = 0;
+    Py_buffer view = {0};
     const char *kind;
     char *buf;
-    if (!PyArg_ParseTuple(args, "O!nnsOO!:read_column", &PyList_Type, &values, &start, &stop,
-                          &kind, &members, &PyType_Type, &float32)) {
+    if (!PyArg_ParseTuple(args, "O!nnsOO!|On:read_column", &PyList_Type, &values, &start, &stop,
+                          &kind, &members, &PyType_Type, &float32, &out, &at)) {
         return NULL;
     }
     if (start < 0 || stop < start || stop > PyList_GET_SIZE(values)) {
@@ -558,11 +561,26 @@ read_column(PyObject *module, PyObject *args)
         m = PyTuple_GET_SIZE(members);
     }
     width = (kind[0] == 'd' || kind[0] == 'q') ? 8 : 1;
-    out = PyByteArray_FromStringAndSize(NULL, (stop - start) * width);
-    if (out == NULL) {
-        return NULL;
+    if (out != NULL && out != Py_None) {
+        if (PyObject_GetBuffer(out, &view, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) < 0) {
+            return NULL;
+        }
+        if (at < 0 || (at + stop - start) * width > view.len) {
+            PyBuffer_Release(&view);
+            PyErr_SetString(PyExc_IndexError, "read_column: the rows do not fit in out");
+            return NULL;
+        }
+        buf = (char *)view.buf + at * width;
+        result = out;
+        Py_INCREF(result);
     }
-    buf = PyByteArray_AS_STRING(out);
+    else {
+        result = PyByteArray_FromStringAndSize(NULL, (stop - start) * width);
+        if (result == NULL) {
+            return NULL;
+        }
+        buf = PyByteArray_AS_STRING(result);
+    }
     for (i = start; i < stop; i++) {
         PyObject *o = PyList_GET_ITEM(values, i);
         Py_ssize_t row = i - start, j;
@@ -592,20 +610,30 @@ read_column(PyObject *module, PyObject *args)
             ((uint8_t *)buf)[row] = (uint8_t)j;
             break;
         default:
-            Py_DECREF(out);
+            if (view.obj != NULL) {
+                PyBuffer_Release(&view);
+            }
+            Py_DECREF(result);
             PyErr_Format(PyExc_ValueError, "unknown column kind %s", kind);
             return NULL;
         }
     }
-    return out;
+    if (view.obj != NULL) {
+        PyBuffer_Release(&view);
+    }
+    return result;
 misfit:
-    Py_DECREF(out);
+    if (view.obj != NULL) {
+        PyBuffer_Release(&view);
+    }
+    Py_DECREF(result);
     Py_RETURN_NONE;
 }
 
 static PyMethodDef module_methods[] = {
     {"read_column", read_column, METH_VARARGS,
-     "read_column(values, start, stop, kind, members, float32) -> bytearray or None."},
+     "read_column(values, start, stop, kind, members, float32[, out, at]) -> bytearray, out "
+     "or None."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -35,4 +35,6 @@ def read_column(
     kind: str,
     members: tuple[Any, ...] | None,
     float32: type,
-) -> bytearray | None: ...
+    out: Any = None,
+    at: int = 0,
+) -> Any: ...

@@ -609,20 +609,20 @@ class TrajectoryRecorder(gym.Wrapper):
             return values, columns
         for key, kind, kept, table in zip(keys, kinds, members, tables, strict=True):
             dtype = np.uint8 if table is not None else _STORE_DTYPES[kind]
-            parts: list[np.ndarray] = []
+            column = np.empty(n, dtype=dtype)  # each segment's values read into their rows
             for segment in segments:
-                start = segment.history_start
+                start, row = segment.history_start, segment.row_start
                 history = (segment.history or {}).get(key)
-                raw = None
+                done = None
                 if type(history) is list:
-                    stop = start + segment.row_stop - segment.row_start
-                    raw = _steprec.read_column(history, start, stop, kind, kept, np.float32)
-                if raw is None:
+                    stop = start + segment.row_stop - row
+                    done = _steprec.read_column(
+                        history, start, stop, kind, kept, np.float32, column, row
+                    )
+                if done is None:
                     # a value of another type: the whole flush's info as the Python path has it
                     lists = self._adapter.history_columns(segments, stepped=stepped)
                     return values, _info_columns(lists)
-                parts.append(np.frombuffer(raw, dtype=dtype))
-            column = parts[0] if len(parts) == 1 else np.concatenate(parts)
             columns[str(key)] = column if table is None else table[column]
         return values, columns
 
