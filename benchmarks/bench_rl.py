@@ -6,7 +6,7 @@
    Episodes without and with the recorder alternate; each round's ratio of CPU times (the
    recorded side includes building the table) is reported as a median and quartiles over the
    rounds. ``--episodes`` sets the episodes (of 2,304 steps) per round: building the table
-   costs about 2.5 ms whatever its length plus about 60 ns a row, so longer recordings show
+   costs about 1.4 ms whatever its length plus about 50 ns a row, so longer recordings show
    the per-step cost. ``--instructions`` also counts instructions per step under callgrind, a
    figure that does not move with the machine's load.
 2. **Analysis of N recorded steps.** A synthetic trajectory (random-walk prices, persistent
