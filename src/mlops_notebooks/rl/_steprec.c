@@ -536,7 +536,8 @@ static PyTypeObject StoreType = {
  * values[start:stop] of a list as one column of the given kind ('d' float64, 'q' int64,
  * '?' bool, 'e' position in members), read in one C loop into a new bytearray, or into the
  * writable buffer out from row at on (then out is returned: several lists fill one column
- * without a copy to join them); None when an item does not fit. */
+ * without a copy to join them); None when an item does not fit (out may then hold the rows
+ * read before it). */
 static PyObject *
 read_column(PyObject *module, PyObject *args)
 {
