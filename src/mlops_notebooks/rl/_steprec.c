@@ -554,6 +554,10 @@ read_column(PyObject *module, PyObject *args)
         PyErr_SetString(PyExc_IndexError, "read_column: start and stop outside the list");
         return NULL;
     }
+    if (kind[0] == '\0' || strchr("dq?e", kind[0]) == NULL) {
+        PyErr_Format(PyExc_ValueError, "unknown column kind %s", kind);
+        return NULL;
+    }
     if (kind[0] == 'e') {
         if (!PyTuple_Check(members) || PyTuple_GET_SIZE(members) > 256) {
             PyErr_SetString(PyExc_ValueError, "an enum column needs a tuple of <= 256 members");
@@ -602,7 +606,7 @@ read_column(PyObject *module, PyObject *args)
             }
             buf[row] = o == Py_True;
             break;
-        case 'e':
+        default: /* 'e' (the kind was checked above) */
             for (j = 0; j < m && PyTuple_GET_ITEM(members, j) != o; j++) {
             }
             if (j == m) {
@@ -610,23 +614,12 @@ read_column(PyObject *module, PyObject *args)
             }
             ((uint8_t *)buf)[row] = (uint8_t)j;
             break;
-        default:
-            if (view.obj != NULL) {
-                PyBuffer_Release(&view);
-            }
-            Py_DECREF(result);
-            PyErr_Format(PyExc_ValueError, "unknown column kind %s", kind);
-            return NULL;
         }
     }
-    if (view.obj != NULL) {
-        PyBuffer_Release(&view);
-    }
+    PyBuffer_Release(&view); /* nothing to release without out */
     return result;
 misfit:
-    if (view.obj != NULL) {
-        PyBuffer_Release(&view);
-    }
+    PyBuffer_Release(&view);
     Py_DECREF(result);
     Py_RETURN_NONE;
 }

@@ -67,14 +67,10 @@ class EnvAdapter:
         raise NotImplementedError
 
     def columns(
-        self,
-        env: Any,
-        steps: np.ndarray,
-        info: dict[str, Any],
-        new: Callable[[Any], np.ndarray] | None = None,
+        self, env: Any, steps: np.ndarray, info: dict[str, Any], new: Callable[[Any], np.ndarray]
     ) -> dict[str, Any]:
         """Schema columns built from the rows' step numbers and ``info`` columns (computed
-        columns are written into ``new(dtype)`` when given: a fresh column of 8-byte ``dtype``)."""
+        columns are written into ``new(dtype)``: a fresh column of 8-byte ``dtype``)."""
         out: dict[str, Any] = {}
         for name in ("price", "position", "time"):
             if name in info:
@@ -190,22 +186,17 @@ class AnyTradingAdapter(EnvAdapter):
         return [np.take(column[start:], steps, out=new(np.float64)) for column in features]
 
     def columns(
-        self,
-        env: Any,
-        steps: np.ndarray,
-        info: dict[str, Any],
-        new: Callable[[Any], np.ndarray] | None = None,
+        self, env: Any, steps: np.ndarray, info: dict[str, Any], new: Callable[[Any], np.ndarray]
     ) -> dict[str, Any]:
         inner = env.unwrapped
-        make = new if new is not None else _fresh(len(steps))
         # Each episode starts at the same tick and every step advances it by one, so the tick
         # after each step follows from the step number: nothing is read from the environment
         # per step.
         series = _constants(inner)
         first = int(inner._start_tick) + 1
-        out: dict[str, Any] = {"price": np.take(series.prices[first:], steps, out=make(np.float64))}
+        out: dict[str, Any] = {"price": np.take(series.prices[first:], steps, out=new(np.float64))}
         if "position" in info:
-            position = make(np.float64)
+            position = new(np.float64)
             # long is 1; the other side is 0 (stocks: out of the market) or -1 (forex)
             np.copyto(position, np.asarray(info["position"]) == 1)
             if type(inner).__name__ == "ForexEnv":
@@ -214,7 +205,7 @@ class AnyTradingAdapter(EnvAdapter):
             out["position"] = position
         if series.times is not None:
             times = series.times[first:]
-            out["time"] = np.take(times, steps, out=make(np.int64).view(times.dtype))
+            out["time"] = np.take(times, steps, out=new(np.int64).view(times.dtype))
         return out
 
 
@@ -256,10 +247,6 @@ def _constants(inner: Any) -> _Series:
     ):
         series = _SERIES[inner] = _Series(inner)
     return series
-
-
-def _fresh(n: int) -> Callable[[Any], np.ndarray]:
-    return lambda dtype: np.empty(n, dtype=dtype)
 
 
 def adapter_for(env: Any) -> EnvAdapter:

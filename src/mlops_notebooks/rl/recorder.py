@@ -768,15 +768,11 @@ class TrajectoryRecorder(gym.Wrapper):
             width = 4
         else:  # rebuilt: as many values as the encoded observation has
             width = len(self._pending) // np.dtype(self._dtype).itemsize
+        # joined columns take a slot only when there is more than one chunk to join
+        joined = len(first.values) + len(first.infos) + len(first.reward_dicts)
         block = _Block(
-            n,
-            3
-            + width
-            + len(first.values)
-            + len(first.infos)
-            + len(first.reward_dicts)
-            + 3,  # price, position, time
-        )
+            n, 3 + width + (joined if len(run) > 1 else 0) + 3
+        )  # + price, position, time
         new = block.new
         episode, seed, steps = new(np.int64), new(np.int64), new(np.int64)
         _expand(segments, episode, seed, steps)
